@@ -1,0 +1,3 @@
+from helhet.cli import main
+
+main()

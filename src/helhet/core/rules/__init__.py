@@ -1,0 +1,1 @@
+"""Pure rules of the core: no Django imports here."""

@@ -1,0 +1,14 @@
+"""Root URL configuration."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Helhet – administrasjon"
+admin.site.site_title = "Helhet"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("helhet.core.urls")),
+]
