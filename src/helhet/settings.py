@@ -29,13 +29,11 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("HELHET_DEBUG", False)
-_DEV_SECRET = "helhet-development-secret-key-not-for-production-use-0123456789"
+_DEV_SECRET = "helhet-development-secret-key-not-for-production-use-0123456789"  # noqa: S105 (development default; production sets HELHET_SECRET_KEY)
 SECRET_KEY = os.environ.get("HELHET_SECRET_KEY", _DEV_SECRET)
 AUDIT_HMAC_KEY = os.environ.get("HELHET_AUDIT_KEY", "audit:" + SECRET_KEY)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("HELHET_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("HELHET_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("HELHET_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

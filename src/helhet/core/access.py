@@ -82,9 +82,7 @@ def ground_label(code: str) -> str:
 NODTILGANG_CODE = "nodtilgang"
 
 #: Roles that may use nødtilgang: those who give care or handle cases and may meet an emergency.
-NODTILGANG_ROLES = frozenset(
-    {"sykepleier", "helsefagarbeider", "leder", "saksbehandler", "vedtaksmyndig"}
-)
+NODTILGANG_ROLES = frozenset({"sykepleier", "helsefagarbeider", "leder", "saksbehandler", "vedtaksmyndig"})
 #: Roles whose tasks may need the full identity number (e-resept, NAV, letters, registers).
 FULL_ID_ROLES = frozenset({"sykepleier", "leder", "saksbehandler", "vedtaksmyndig"})
 NODTILGANG_MIN_REASON = 15
@@ -141,9 +139,7 @@ def _expired_nodtilgang(user: User, person: Tjenestemottaker, now: dt.datetime) 
     from helhet.core.models import Nodtilgang
 
     return (
-        Nodtilgang.objects.filter(bruker=user, tjenestemottaker=person, utloper__lte=now)
-        .order_by("-utloper")
-        .first()
+        Nodtilgang.objects.filter(bruker=user, tjenestemottaker=person, utloper__lte=now).order_by("-utloper").first()
     )
 
 

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from helhet.core.models import AuditAction, AuditEvent, AuditHead, Tjenestemottaker
+from helhet.core.models import AuditEvent, AuditHead, Tjenestemottaker
 from helhet.core.request_context import current_request_info
 
 if TYPE_CHECKING:

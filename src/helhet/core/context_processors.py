@@ -38,9 +38,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated or not getattr(user, "is_verified", lambda: False)():
         return {"nav_items": [], "user_roles": []}
     roles = user.roles()
-    items = [
-        NavItem(label, reverse(name), name) for label, name, needed in NAV_ITEMS if not needed or roles & needed
-    ]
+    items = [NavItem(label, reverse(name), name) for label, name, needed in NAV_ITEMS if not needed or roles & needed]
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
     return {
         "nav_items": items,

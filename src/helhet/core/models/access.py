@@ -21,9 +21,7 @@ class Sperring(models.Model):
     )
     begrunnelse = models.TextField("begrunnelse", blank=True)
     opprettet = models.DateTimeField(default=timezone.now)
-    opprettet_av = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    opprettet_av = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     opphevet = models.DateTimeField("opphevet", null=True, blank=True)
 
     class Meta:

@@ -102,3 +102,6 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = "loggkjedens hode"
+
+    def __str__(self) -> str:
+        return f"seq={self.last_seq}"

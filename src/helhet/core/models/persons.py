@@ -57,9 +57,7 @@ class Tjenestemottaker(models.Model):
         MANN = "M", "Mann"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    fodselsnummer = models.CharField(
-        "fødselsnummer eller D-nummer", max_length=11, validators=[validate_person_id]
-    )
+    fodselsnummer = models.CharField("fødselsnummer eller D-nummer", max_length=11, validators=[validate_person_id])
     fodselsnummer_digest = models.CharField(max_length=64, unique=True, editable=False)
     fodselsdato = models.DateField("fødselsdato", editable=False)
     kjonn = models.CharField("kjønn", max_length=1, choices=Kjonn.choices, blank=True)
@@ -74,9 +72,7 @@ class Tjenestemottaker(models.Model):
     sprak = models.CharField("språk", max_length=50, default="norsk")
     tolkebehov = models.BooleanField("trenger tolk", default=False)
     bydel = models.ForeignKey(Bydel, on_delete=models.PROTECT, related_name="tjenestemottakere")
-    fastlege = models.ForeignKey(
-        Fastlege, null=True, blank=True, on_delete=models.SET_NULL, related_name="pasienter"
-    )
+    fastlege = models.ForeignKey(Fastlege, null=True, blank=True, on_delete=models.SET_NULL, related_name="pasienter")
     saksbehandler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -112,6 +108,11 @@ class Tjenestemottaker(models.Model):
     def __str__(self) -> str:
         return self.fullt_navn
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.fodselsnummer and not self.fodselsnummer_digest:
+            self.set_fodselsnummer(self.fodselsnummer)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     @property
     def fullt_navn(self) -> str:
         return f"{self.fornavn} {self.etternavn}"
@@ -131,11 +132,6 @@ class Tjenestemottaker(models.Model):
         self.fodselsnummer = parsed.number
         self.fodselsdato = parsed.birth_date
         self.fodselsnummer_digest = identity.search_digest(parsed.number, id_search_key())
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.fodselsnummer and not self.fodselsnummer_digest:
-            self.set_fodselsnummer(self.fodselsnummer)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @classmethod
     def digest_for(cls, number: str) -> str:
@@ -159,9 +155,7 @@ class TjenestemottakerTeam(models.Model):
 
     @staticmethod
     def active_q(day: dt.date, prefix: str = "") -> Q:
-        return Q(**{f"{prefix}fra__lte": day}) & (
-            Q(**{f"{prefix}til__isnull": True}) | Q(**{f"{prefix}til__gte": day})
-        )
+        return Q(**{f"{prefix}fra__lte": day}) & (Q(**{f"{prefix}til__isnull": True}) | Q(**{f"{prefix}til__gte": day}))
 
 
 class Parorende(models.Model):
@@ -241,15 +235,17 @@ class Samtykke(models.Model):
     gjelder = models.CharField("gjelder", max_length=30, choices=Gjelder.choices)
     beskrivelse = models.TextField("hva samtykket omfatter")
     parorende = models.ForeignKey(
-        Parorende, null=True, blank=True, on_delete=models.PROTECT, related_name="samtykker",
+        Parorende,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="samtykker",
         help_text="For samtykke til å gi informasjon til en bestemt pårørende.",
     )
     gitt_av = models.CharField("gitt av", max_length=20, choices=GittAv.choices)
     gitt = models.DateField("gitt dato")
     trukket = models.DateField("trukket tilbake", null=True, blank=True)
-    registrert_av = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    registrert_av = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = "samtykke"

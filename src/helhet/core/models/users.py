@@ -83,13 +83,9 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     rolle = models.CharField("rolle", max_length=30, choices=Role.choices)
     bydel = models.ForeignKey(Bydel, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    leverandor = models.ForeignKey(
-        Leverandor, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    leverandor = models.ForeignKey(Leverandor, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     enhet = models.ForeignKey(Enhet, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="medlemskap"
-    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="medlemskap")
     gyldig_fra = models.DateField("gyldig fra", default=timezone.localdate)
     gyldig_til = models.DateField("gyldig til", null=True, blank=True)
 

@@ -1,0 +1,161 @@
+"""Every route that can show person data goes through the one access check.
+
+Two nets:
+
+1. Static: every URL route carries exactly one guard mark (``person_view``, ``person_list_view``,
+   ``nodtilgang_view`` or ``no_person_data``), and every route whose URL names a person uses
+   ``person_view`` or ``nodtilgang_view``. Removing a guard makes this fail (shown below).
+2. Dynamic: every route is requested (GET and POST) by a staff member with no need to know P,
+   and no response may contain P's name or identity number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from helhet.core.guards import GuardKind, guard_of, person_view
+from helhet.core.models import (
+    AuditEvent,
+    Nodtilgang,
+    Parorende,
+    Samtykke,
+    Sperring,
+    Tjenestemottaker,
+    TjenestemottakerTeam,
+    Verge,
+)
+
+PERSON_KWARGS = {"person_id"}
+ALL_KINDS = {GuardKind.PERSON, GuardKind.PERSON_LIST, GuardKind.NODTILGANG, GuardKind.NONE}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    callback: Any
+    kwargs: tuple[str, ...]
+
+
+def iter_routes(patterns: list[Any] | None = None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from iter_routes(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            kwargs = tuple(entry.pattern.converters.keys()) if hasattr(entry.pattern, "converters") else ()
+            yield Route(f"{namespace}{entry.name}", prefix + str(entry.pattern), entry.callback, kwargs)
+
+
+def violations(routes: list[Route]) -> list[str]:
+    """Routes that break the rule, as readable lines (empty when all is well)."""
+    found = []
+    for route in routes:
+        if route.name.startswith("admin:"):
+            continue  # covered by test_no_person_model_in_admin
+        kind = guard_of(route.callback)
+        if kind not in ALL_KINDS:
+            found.append(f"{route.name} ({route.pattern}) has no guard mark")
+        elif PERSON_KWARGS & set(route.kwargs) and kind not in (GuardKind.PERSON, GuardKind.NODTILGANG):
+            found.append(f"{route.name} ({route.pattern}) names a person but is marked {kind}")
+    return found
+
+
+def test_every_route_carries_a_guard() -> None:
+    routes = list(iter_routes())
+    assert len([r for r in routes if not r.name.startswith("admin:")]) >= 20
+    assert violations(routes) == []
+
+
+def test_the_enumeration_fails_when_a_guard_is_removed() -> None:
+    def unguarded_person_page(request: Any, person_id: str) -> Any:  # pragma: no cover - never called
+        raise AssertionError
+
+    guarded = person_view()(lambda request, person, decision: None)
+    from django.urls import path
+
+    patterns = [
+        path("p/<uuid:person_id>/", guarded, name="guarded"),
+        path("q/<uuid:person_id>/", unguarded_person_page, name="unguarded"),
+    ]
+    found = violations(list(iter_routes(patterns)))
+    assert found == ["unguarded (q/<uuid:person_id>/) has no guard mark"]
+
+
+def test_no_person_model_in_admin() -> None:
+    """The Django admin bypasses the access check, so no person model may be registered there."""
+    person_models = {
+        Tjenestemottaker,
+        TjenestemottakerTeam,
+        Parorende,
+        Verge,
+        Samtykke,
+        Sperring,
+        Nodtilgang,
+        AuditEvent,
+    }
+    assert person_models.isdisjoint(admin.site._registry.keys())
+
+
+def _fill_kwargs(route: Route, world: Any, extra: dict[str, Any]) -> dict[str, Any] | None:
+    values = {"person_id": world.P.pk, **extra}
+    try:
+        return {name: values[name] for name in route.kwargs}
+    except KeyError:
+        return None
+
+
+@pytest.mark.django_db
+def test_no_route_leaks_person_data_to_staff_without_need_to_know(world: Any, client: Any, login: Any) -> None:
+    P = world.P
+    parorende = Parorende.objects.create(tjenestemottaker=P, navn="Petra Prøvedatter", relasjon="barn")
+    samtykke = Samtykke.objects.create(
+        tjenestemottaker=P,
+        gjelder="info_parorende",
+        beskrivelse="Alt",
+        parorende=parorende,
+        gitt_av="tjenestemottaker",
+        gitt="2026-01-01",
+    )
+    sperring = Sperring.objects.create(tjenestemottaker=P, sperret_bruker=world.helper_a)
+    nodtilgang = Nodtilgang.objects.create(
+        bruker=world.nurse_a,
+        tjenestemottaker=P,
+        begrunnelse="Test av ruter",
+        utloper="2026-01-01T10:00Z",
+        start="2026-01-01T08:00Z",
+    )
+    extra = {"samtykke_id": samtykke.pk, "sperring_id": sperring.pk, "nodtilgang_id": nodtilgang.pk}
+    secrets = [P.etternavn, P.fodselsnummer, P.fodselsnummer[6:], "Prøvedatter"]
+    outsider = world.nurse_b
+    login(client, outsider)
+    checked = 0
+    for route in iter_routes():
+        if route.name.startswith("admin:") or route.name == "core:logout":
+            continue
+        kwargs = _fill_kwargs(route, world, extra)
+        assert kwargs is not None, f"test does not know how to fill {route.kwargs} for {route.name}"
+        url = reverse(route.name, kwargs=kwargs)
+        for method in ("get", "post"):
+            response = getattr(client, method)(
+                url, {"q": P.fodselsnummer} if route.name == "core:person_search" else {}
+            )
+            body = response.content.decode()
+            if route.name == "core:person_search":  # the search box shows the user's own query back
+                body = body.replace(f'value="{P.fodselsnummer}"', "")
+            for secret in secrets:
+                assert secret not in body, f"{method.upper()} {route.name} shows {secret!r} to {outsider}"
+            if guard_of(route.callback) == GuardKind.PERSON:
+                assert response.status_code in (403, 405), (route.name, method, response.status_code)
+            checked += 1
+    assert checked >= 40
+    # …and nothing changed: the outsider's POSTs were all refused.
+    assert Samtykke.objects.get(pk=samtykke.pk).trukket is None
+    assert Sperring.objects.get(pk=sperring.pk).opphevet is None
+    assert Nodtilgang.objects.get(pk=nodtilgang.pk).gjennomgatt is None
