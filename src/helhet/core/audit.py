@@ -80,6 +80,41 @@ def _record_label(record: models.Model | None) -> tuple[str, str]:
     return record._meta.label, str(record.pk)
 
 
+def _user_fields(user: User | None) -> dict[str, Any]:
+    if user is None or not user.pk:
+        return {"user": None, "username": "", "user_display": "", "user_roles": ""}
+    return {
+        "user": user,
+        "username": user.get_username(),
+        "user_display": user.get_full_name() or user.get_username(),
+        "user_roles": ",".join(sorted(user.roles())),
+    }
+
+
+def _append(rows: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain and insert ``rows`` in order, holding the head lock for the whole batch."""
+    if not rows:
+        return rows
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+        )
+        seq, prev_hash = head.last_seq, head.last_hash
+        now = timezone.now().astimezone(dt.UTC)
+        for row in rows:
+            seq += 1
+            row.seq, row.tid, row.prev_hash = seq, now, prev_hash
+            row.hash = compute_hash(prev_hash, row)
+            row._written_by_audit_module = True  # type: ignore[attr-defined]
+            prev_hash = row.hash
+        if len(rows) == 1:
+            rows[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(rows)
+        AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev_hash)
+    return rows
+
+
 def record(
     *,
     user: User | None,
@@ -99,44 +134,45 @@ def record(
     record_type, record_id = _record_label(obj)
     nodtilgang = None
     if decision is not None:
-        ground = decision.ground.code if decision.ground else ground
-        ground_label = decision.ground.label if decision.ground else ground_label
+        ground = decision.ground_code or ground
+        ground_label = decision.ground_label or ground_label
         nodtilgang = decision.nodtilgang
     info = current_request_info()
-    roles = ""
-    if user is not None and user.pk:
-        roles = ",".join(sorted(user.roles()))
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
-        )
-        row = AuditEvent(
-            seq=head.last_seq + 1,
-            tid=timezone.now(),
-            user=user if user is not None and user.pk else None,
-            username=user.get_username() if user is not None and user.pk else "",
-            user_display=(user.get_full_name() or user.get_username()) if user is not None and user.pk else "",
-            user_roles=roles,
+    row = AuditEvent(
+        **_user_fields(user),
+        tjenestemottaker=person,
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
+        ground=ground,
+        ground_label=ground_label,
+        nodtilgang_id=nodtilgang.pk if nodtilgang else None,
+        nodtilgang_reason=nodtilgang.begrunnelse if nodtilgang else "",
+        request_id=info.request_id if info else "",
+        path=(info.path if info else "")[:300],
+        details=details or {},
+    )
+    return _append([row])[0]
+
+
+def record_list(
+    *, user: User | None, action: str, persons: Iterable[Tjenestemottaker], details: dict[str, Any] | None = None
+) -> list[AuditEvent]:
+    """One row per person shown in a list or search result, appended as one batch."""
+    info = current_request_info()
+    who = _user_fields(user)
+    rows = [
+        AuditEvent(
+            **who,
             tjenestemottaker=person,
             action=action,
-            record_type=record_type,
-            record_id=record_id,
-            ground=ground,
-            ground_label=ground_label,
-            nodtilgang_id=nodtilgang.pk if nodtilgang else None,
-            nodtilgang_reason=nodtilgang.begrunnelse if nodtilgang else "",
             request_id=info.request_id if info else "",
             path=(info.path if info else "")[:300],
             details=details or {},
-            prev_hash=head.last_hash,
         )
-        # Normalise the timestamp the way the database returns it (microseconds, UTC).
-        row.tid = row.tid.astimezone(dt.UTC)
-        row.hash = compute_hash(row.prev_hash, row)
-        row._written_by_audit_module = True  # type: ignore[attr-defined]
-        row.save(force_insert=True)
-        AuditHead.objects.filter(pk=1).update(last_seq=row.seq, last_hash=row.hash)
-    return row
+        for person in persons
+    ]
+    return _append(rows)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ class OTPForm(forms.Form):
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"].replace(" ", "")
-        if not token.isdigit():
+        if not (token.isascii() and token.isdigit()):
             raise ValidationError("Koden har seks siffer.")
         return token
 
@@ -51,7 +51,7 @@ class SearchForm(forms.Form):
 
     def is_identity_number(self) -> bool:
         value = identity.compact(self.cleaned_data.get("q", ""))
-        return value.isdigit() and len(value) == 11
+        return value.isascii() and value.isdigit() and len(value) == 11
 
 
 class PersonForm(forms.ModelForm):
@@ -82,7 +82,7 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args: Any, bydeler: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if bydeler is not None:
-            self.fields["bydel"].queryset = bydeler
+            self.fields["bydel"].queryset = bydeler  # type: ignore[attr-defined]
         field_order = ["fodselsnummer", *self.Meta.fields]
         self.order_fields(field_order)
 
@@ -94,7 +94,7 @@ class PersonForm(forms.ModelForm):
 
     def clean_postnummer(self) -> str:
         value = self.cleaned_data["postnummer"].strip()
-        if not (value.isdigit() and len(value) == 4):
+        if not (value.isascii() and value.isdigit() and len(value) == 4):
             raise ValidationError("Postnummeret har fire siffer.")
         return value
 
@@ -128,7 +128,7 @@ class SamtykkeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, person: Tjenestemottaker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parorende"].queryset = person.parorende.all()
+        self.fields["parorende"].queryset = person.parorende.all()  # type: ignore[attr-defined]
         self.fields["parorende"].required = False
 
 
@@ -173,4 +173,4 @@ class AccessReviewFilterForm(forms.Form):
 
     def __init__(self, *args: Any, ground_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grunnlag"].choices = [("", "Alle"), *ground_choices]
+        self.fields["grunnlag"].choices = [("", "Alle"), *ground_choices]  # type: ignore[attr-defined]

@@ -59,9 +59,7 @@ def _user(request: HttpRequest) -> User:
 
 def _record_list(request: HttpRequest, persons: list[Tjenestemottaker], kind: str) -> None:
     """A list of persons is a read of their names: one audit row per person shown."""
-    user = _user(request)
-    for person in persons:
-        audit.record(user=user, action=AuditAction.SEARCH, person=person, details={"visning": kind})
+    audit.record_list(user=_user(request), action=AuditAction.SEARCH, persons=persons, details={"visning": kind})
 
 
 def _apply_validation_error(form: Any, exc: ValidationError) -> None:
@@ -131,7 +129,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
             q = Q()
             for term in terms:
                 q &= Q(fornavn__icontains=term) | Q(etternavn__icontains=term)
-            digits = "".join(ch for ch in query if ch.isdigit())
+            digits = "".join(ch for ch in query if ch in "0123456789")
             if len(digits) == 6 and len(terms) == 1:  # a birth date DDMMÅÅ
                 q = Q(fodselsnummer__startswith=digits) | Q(
                     fodselsnummer__startswith=digits[:2] + f"{int(digits[2:4]) + 80:02d}" + digits[4:]

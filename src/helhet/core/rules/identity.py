@@ -76,7 +76,7 @@ def parse(number: str, *, today: dt.date | None = None) -> PersonId:
     Raises :class:`InvalidPersonId` with a Norwegian message.
     """
     value = compact(number)
-    if not value.isdigit() or len(value) != 11:
+    if not (value.isascii() and value.isdigit()) or len(value) != 11:
         raise InvalidPersonId("Fødselsnummer og D-nummer har 11 siffer.")
     if value[9] != stdnum_fnr.calc_check_digit1(value) or value[10] != stdnum_fnr.calc_check_digit2(value):
         raise InvalidPersonId("Kontrollsifrene stemmer ikke. Sjekk at nummeret er skrevet riktig.")

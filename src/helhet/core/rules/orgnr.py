@@ -19,7 +19,7 @@ class InvalidOrgnr(ValueError):
 def validate(number: str) -> str:
     """Return the compact number, or raise :class:`InvalidOrgnr` with a Norwegian message."""
     value = stdnum_orgnr.compact(str(number))
-    if not value.isdigit() or len(value) != 9:
+    if not (value.isascii() and value.isdigit()) or len(value) != 9:
         raise InvalidOrgnr("Organisasjonsnummeret skal ha 9 siffer.")
     try:
         return str(stdnum_orgnr.validate(value))
