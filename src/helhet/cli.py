@@ -1,8 +1,8 @@
 """The ``helhet`` console command: Django's management commands under one name.
 
-    helhet demo [--seed N] [--no-serve]     build the demo world (and serve it)
-    helhet audit verify                     check the audit trail's hash chain
-    helhet migrate | createsuperuser | ...  any Django management command
+helhet demo [--seed N] [--no-serve]     build the demo world (and serve it)
+helhet audit verify                     check the audit trail's hash chain
+helhet migrate | createsuperuser | ...  any Django management command
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ def _finish(request: HttpRequest) -> HttpResponseRedirect:
 def login_otp(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("core:login")
-    if request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_verified():  # type: ignore[attr-defined]
         return redirect("core:home")
     devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
     if not devices:
