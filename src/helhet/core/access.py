@@ -147,6 +147,15 @@ def may_break_glass(user: User) -> bool:
     return _is_staff(user) and bool(user.roles() & NODTILGANG_ROLES)
 
 
+def _full_id_refused(action: Action) -> Decision:
+    return Decision(
+        False,
+        action,
+        refusal=Refusal.ROLE_TOO_LOW,
+        reason="Rollen din trenger ikke fullt fødselsnummer. Det vises derfor bare delvis.",
+    )
+
+
 def check(user: User, action: Action, person: Tjenestemottaker, *, at: dt.datetime | None = None) -> Decision:
     """May ``user`` do ``action`` on ``person``, and on what ground?"""
     now = at or timezone.now()
@@ -170,15 +179,12 @@ def check(user: User, action: Action, person: Tjenestemottaker, *, at: dt.dateti
         if action not in ground.actions or not ground.applies(user, person, day):
             continue
         if action == Action.VIEW_FULL_ID and not roles & FULL_ID_ROLES:
-            return Decision(
-                False,
-                action,
-                refusal=Refusal.ROLE_TOO_LOW,
-                reason="Rollen din trenger ikke fullt fødselsnummer. Det vises derfor bare delvis.",
-            )
+            return _full_id_refused(action)
         return Decision(True, action, ground=ground)
     active = _active_nodtilgang(user, person, now)
     if active is not None:
+        if action == Action.VIEW_FULL_ID and not roles & FULL_ID_ROLES:
+            return _full_id_refused(action)
         return Decision(True, action, nodtilgang=active)
     breakable = bool(roles & NODTILGANG_ROLES)
     expired = _expired_nodtilgang(user, person, now)

@@ -1,0 +1,45 @@
+"""Shared fixtures: fast password hashing, the ``world`` cast, and ``login`` for client tests.
+
+The ``world`` is a small named cast in the style of Healthchecks.io's test personas: one person,
+*P* (Per Prøve), and the staff around him, each placed so that exactly one relationship (or none)
+ties them to P. Tests read like the policy: «helper_a may see P because she is on team A».
+
+    Kommune «Testkommune»
+    ├── bydel_1  ← P lives here; saksbehandler_1 owns his case, vedtaksmyndig_1 sits here too
+    └── bydel_2  ← saksbehandler_2
+    Leverandør «Hjemmetjenesten KF»
+    ├── enhet_a (leader_a) └── team_a: nurse_a (P's primærkontakt), helper_a, assistant_a  → serves P
+    └── enhet_b (leader_b) └── team_b: nurse_b                                           → does not
+    kvalitetsleder, personvern (personvernansvarlig), sysadmin: roles with no place and no ground
+
+``World`` and ``build_world`` live in ``factories.py`` so test modules can import them
+(``from factories import World``); importing from a conftest is fragile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+from factories import World, build_world
+from factories import login as _login
+from helhet.core.models import User
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def login() -> Callable[[Client, User], object]:
+    """``login(client, user)``: logged in *and* OTP-verified. Also importable: ``from factories import login``."""
+    return _login
