@@ -160,6 +160,11 @@ def test_nodtilgang_grants_flags_and_expires(world: Any, client: Client, login: 
     assert item.gjennomgatt is None
     read = AuditEvent.objects.filter(action="read", user=world.nurse_b).latest("seq")
     assert read.nodtilgang_id == item.pk and "Alarm" in read.nodtilgang_reason
+    # Nødtilgang opens reading only.
+    assert "Endre opplysninger" not in page.content.decode()
+    edit = client.get(reverse("core:person_edit", args=[world.P.pk]))
+    assert edit.status_code == 403
+    assert "Nødtilgang gir bare lesetilgang" in edit.content.decode()
     # Expired: refused again, with a message that says so.
     Nodtilgang.objects.filter(pk=item.pk).update(
         start=timezone.now() - dt.timedelta(hours=3), utloper=timezone.now() - dt.timedelta(hours=1)

@@ -6,7 +6,8 @@ Order of the check (Normen, faktaark 14; pasientjournalloven §§ 16-17, 22):
 2. **Sperring**: if P has barred U, the answer is no — whatever else holds, nødtilgang included.
 3. **Grounds** (tjenstlig behov), in registration order: the first that holds and covers A wins.
    Showing the full identity number additionally needs a role whose tasks need it.
-4. **Nødtilgang**: an active, unexpired break-the-glass access of U to P.
+4. **Nødtilgang**: an active, unexpired break-the-glass access of U to P. It opens reading only:
+   break-the-glass is for finding what an emergency needs, not for changing the record.
 5. Otherwise no, with a Norwegian reason, and the offer of nødtilgang where U's roles allow it.
 
 Views never re-implement this: they use :func:`check` (through the view guards in
@@ -43,6 +44,7 @@ class Refusal(StrEnum):
     NO_GROUND = "ikke_tjenstlig_behov"
     NODTILGANG_EXPIRED = "nodtilgang_utlopt"
     ROLE_TOO_LOW = "rolle"
+    NODTILGANG_READ_ONLY = "nodtilgang_lesetilgang"
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,14 @@ def check(user: User, action: Action, person: Tjenestemottaker, *, at: dt.dateti
         return Decision(True, action, ground=ground)
     active = _active_nodtilgang(user, person, now)
     if active is not None:
+        if action == Action.EDIT:
+            return Decision(
+                False,
+                action,
+                refusal=Refusal.NODTILGANG_READ_ONLY,
+                reason="Nødtilgang gir bare lesetilgang. Endringer krever tjenstlig behov for personen.",
+                nodtilgang=active,
+            )
         if action == Action.VIEW_FULL_ID and not roles & FULL_ID_ROLES:
             return _full_id_refused(action)
         return Decision(True, action, nodtilgang=active)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from helhet.core.models.persons import Tjenestemottaker
+from helhet.core.models.users import Role
 
 
 class AuditAction(models.TextChoices):
@@ -87,6 +88,12 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise RuntimeError("Audit events are append-only")
+
+    @property
+    def role_labels(self) -> str:
+        """The roles as people read them («Sykepleier, Leder»), from the codes copied into the row."""
+        labels = {code: str(label) for code, label in Role.choices}
+        return ", ".join(labels.get(code, code) for code in self.user_roles.split(",") if code)
 
     @property
     def is_nodtilgang(self) -> bool:

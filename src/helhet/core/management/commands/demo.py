@@ -65,6 +65,7 @@ class Command(BaseCommand):
                 self.stdout.write("Bruk --reset for å slette den og bygge den på nytt.")
 
         self.write_logins(world)
+        self.write_tour_hint()
 
         if options["no_serve"]:
             return
@@ -100,6 +101,29 @@ class Command(BaseCommand):
             "  skifter hvert 30. sekund). Eller legg TOTP-hemmeligheten inn i en autentiseringsapp (Microsoft\n"
             "  Authenticator, Google Authenticator, FreeOTP …) med «Skriv inn nøkkel»: tidsbasert, 6 siffer.\n"
             "  Passordet og nøklene er bare for demo: nøklene kan regnes ut fra frøet. Bruk aldri demoen med ekte data."
+        )
+        self.stdout.write("")
+
+    def write_tour_hint(self) -> None:
+        """Name one person outside the demo nurse's need to know, for the README's tour."""
+        from helhet.core.access import visible_persons
+        from helhet.core.models import Tjenestemottaker, User
+
+        nurse = User.objects.filter(username="sykepleier").first()
+        if nurse is None:
+            return
+        outside = (
+            Tjenestemottaker.objects.exclude(pk__in=visible_persons(nurse).values("pk"))
+            .exclude(sperringer__sperret_bruker=nurse)
+            .order_by("etternavn", "fornavn")
+            .first()
+        )
+        if outside is None:
+            return
+        self.stdout.write(self.style.MIGRATE_HEADING("Omvisning"))
+        self.stdout.write(
+            f"  Som «sykepleier»: søk på fødselsnummer {outside.fodselsnummer} (syntetisk). Personen er utenfor\n"
+            "  teamet hennes: du ser hvorfor tilgang nektes, og kan prøve nødtilgang."
         )
         self.stdout.write("")
 
