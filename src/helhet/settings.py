@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "helhet.core",
+    "helhet.cases",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,12 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Case handling: the date an inquiry's acknowledgement promises an answer by (days after receipt).
+HENVENDELSE_SVARFRIST_DAGER = int(os.environ.get("HELHET_HENVENDELSE_SVARFRIST_DAGER", 7))
+# Worklists: «due soon» inquiries and vedtak expiring within this many weeks.
+HENVENDELSE_SNART_DAGER = 2
+VEDTAK_UTLOPER_UKER = int(os.environ.get("HELHET_VEDTAK_UTLOPER_UKER", 8))
 
 # Nødtilgang (break the glass): how long an emergency access lasts.
 NODTILGANG_MINUTES = int(os.environ.get("HELHET_NODTILGANG_MINUTES", 120))

@@ -10,5 +10,6 @@ admin.site.site_title = "Helhet"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("saker/", include("helhet.cases.urls")),
     path("", include("helhet.core.urls")),
 ]

@@ -31,7 +31,18 @@ from helhet.core.models import (
     Verge,
 )
 
-PERSON_KWARGS = {"person_id"}
+#: URL kwargs that name a person, or a record that belongs to one person: such routes need person_view/object_view.
+PERSON_KWARGS = {
+    "person_id",
+    "henvendelse_id",
+    "soknad_id",
+    "kartlegging_id",
+    "dokument_id",
+    "vedtak_id",
+    "brev_id",
+    "klage_id",
+    "bestilling_id",
+}
 ALL_KINDS = {GuardKind.PERSON, GuardKind.PERSON_LIST, GuardKind.NODTILGANG, GuardKind.NONE}
 
 

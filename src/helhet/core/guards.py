@@ -82,6 +82,47 @@ def person_view(
     return decorate
 
 
+def object_view(
+    model: type[Any],
+    action: Action = Action.VIEW,
+    *,
+    url_kwarg: str,
+    person_path: str = "tjenestemottaker",
+    audit_read: bool = True,
+) -> Callable[[ViewFunc], ViewFunc]:
+    """Guard a view whose URL names a record that belongs to one person (a henvendelse, a vedtak …).
+
+    Loads the record, follows ``person_path`` (``"vedtak__tjenestemottaker"``) to the person, and
+    checks and audits exactly as :func:`person_view`. The view gets ``(request, obj, person, decision)``.
+    """
+
+    def decorate(view: ViewFunc) -> ViewFunc:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            obj = get_object_or_404(model, pk=kwargs.pop(url_kwarg))
+            person = obj
+            for step in person_path.split("__"):
+                person = getattr(person, step)
+            decision = check(request.user, action, person)  # type: ignore[arg-type]
+            if not decision.allowed:
+                return refused(request, person, decision)
+            if audit_read and request.method in ("GET", "HEAD"):
+                audit.record(
+                    user=request.user,  # type: ignore[arg-type]
+                    action=AuditAction.READ,
+                    person=person,
+                    obj=obj,
+                    decision=decision,
+                    details={"visning": view.__name__},
+                )
+            return view(request, obj, person, decision, *args, **kwargs)
+
+        setattr(wrapped, GUARD_ATTR, GuardKind.PERSON)
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
 def mark(kind: str) -> Callable[[ViewFunc], ViewFunc]:
     def decorate(view: ViewFunc) -> ViewFunc:
         setattr(view, GUARD_ATTR, kind)

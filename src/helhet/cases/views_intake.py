@@ -1,0 +1,7 @@
+"""Placeholder: screens come in the next commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+urlpatterns: list[Any] = []
