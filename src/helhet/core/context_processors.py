@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from helhet.core.extensions import nav_items, register_nav_item
 from helhet.core.models import Role
 
 
@@ -18,19 +19,14 @@ class NavItem:
     url_name: str
 
 
-#: (label, url name, roles that see it; empty = every staff user)
-NAV_ITEMS: tuple[tuple[str, str, frozenset[str]], ...] = (
-    ("Oversikt", "core:home", frozenset()),
-    ("Søk person", "core:person_search", frozenset()),
-    (
-        "Ny tjenestemottaker",
-        "core:person_create",
-        frozenset({Role.SAKSBEHANDLER, Role.VEDTAKSMYNDIG}),
-    ),
-    ("Tilgangskontroll", "core:access_review", frozenset({Role.PERSONVERNANSVARLIG})),
-    ("Organisasjon", "core:organisation", frozenset()),
-    ("Administrasjon", "admin:index", frozenset({Role.SYSTEMADMINISTRATOR})),
+register_nav_item("Oversikt", "core:home", order=0)
+register_nav_item("Søk person", "core:person_search", order=10)
+register_nav_item(
+    "Ny tjenestemottaker", "core:person_create", frozenset({Role.SAKSBEHANDLER, Role.VEDTAKSMYNDIG}), order=20
 )
+register_nav_item("Tilgangskontroll", "core:access_review", frozenset({Role.PERSONVERNANSVARLIG}), order=80)
+register_nav_item("Organisasjon", "core:organisation", order=90)
+register_nav_item("Administrasjon", "admin:index", frozenset({Role.SYSTEMADMINISTRATOR}), order=95)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -38,7 +34,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated or not getattr(user, "is_verified", lambda: False)():
         return {"nav_items": [], "user_roles": []}
     roles = user.roles()
-    items = [NavItem(label, reverse(name), name) for label, name, needed in NAV_ITEMS if not needed or roles & needed]
+    items = [
+        NavItem(entry.label, reverse(entry.url_name), entry.url_name)
+        for entry in nav_items()
+        if not entry.roles or roles & entry.roles
+    ]
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
     return {
         "nav_items": items,

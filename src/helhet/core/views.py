@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from helhet.core import access, audit, services
 from helhet.core.access import Action, Decision
+from helhet.core.extensions import person_panels
 from helhet.core.forms import (
     AccessReviewFilterForm,
     NodtilgangForm,
@@ -162,6 +163,9 @@ def person_detail(request: HttpRequest, person: Tjenestemottaker, decision: Deci
         "sperringer": person.sperringer.select_related("sperret_bruker").order_by("-opprettet"),
         "may_view_full_id": access.check(user, Action.VIEW_FULL_ID, person).allowed,
         "may_edit": access.check(user, Action.EDIT, person).allowed,
+        "panels": [
+            {"template": panel.template, **panel.context(request, person, decision)} for panel in person_panels()
+        ],
     }
     return render(request, "core/person_detail.html", context)
 
