@@ -122,6 +122,80 @@ def _fill_kwargs(route: Route, world: Any, extra: dict[str, Any]) -> dict[str, A
         return None
 
 
+def _case_records(world: Any) -> dict[str, int]:
+    """One record of each case-handling kind for P, so every route with an id can be requested."""
+    import datetime as dt
+
+    from helhet.cases.models import (
+        Bestilling,
+        Dokument,
+        Henvendelse,
+        Kartlegging,
+        Klage,
+        Soknad,
+        Vedtak,
+        Vedtaksbrev,
+    )
+
+    P, officer = world.P, world.saksbehandler_1
+    henvendelse = Henvendelse.objects.create(
+        bydel=world.bydel_1,
+        tjenestemottaker=P,
+        kanal="telefon",
+        sporsmal="Trenger hjelp med dusj",
+        svar_innen=dt.date(2026, 1, 10),
+        eier=officer,
+    )
+    soknad = Soknad.objects.create(
+        henvendelse=henvendelse, tjenestemottaker=P, bydel=world.bydel_1, saksbehandler=officer, gjelder="Hjelp"
+    )
+    Kartlegging.objects.create(soknad=soknad, viktig_for_meg="Å bo hjemme")
+    dokument = Dokument.objects.create(
+        soknad=soknad,
+        type="fastlege",
+        tittel="Uttalelse",
+        datert=dt.date(2026, 1, 5),
+        filnavn="u.txt",
+        innholdstype="text/plain",
+        innhold=b"Prove",
+        sha256="0" * 64,
+        storrelse=5,
+        lastet_opp_av=officer,
+    )
+    vedtak = Vedtak.objects.create(
+        soknad=soknad,
+        tjenestemottaker=P,
+        tjenestetype="praktisk_bistand",
+        omfang=2,
+        omfang_enhet="timer_per_uke",
+        fom=dt.date(2026, 1, 1),
+        begrunnelse="Behov",
+        hjemmel="hol",
+        saksbehandler=officer,
+        status="fattet",
+    )
+    brev = Vedtaksbrev.objects.create(vedtak=vedtak, pdf=b"%PDF-1.4", sha256="0" * 64, laget_av=officer)
+    klage = Klage.objects.create(
+        vedtak=vedtak,
+        mottatt=dt.date(2026, 1, 20),
+        vedtak_mottatt=dt.date(2026, 1, 3),
+        frist=dt.date(2026, 1, 31),
+        klagen_gjelder="For lite",
+        registrert_av=officer,
+    )
+    bestilling = Bestilling.objects.create(vedtak=vedtak, leverandor=world.leverandor, fra=dt.date(2026, 1, 1))
+    return {
+        "henvendelse_id": henvendelse.pk,
+        "soknad_id": soknad.pk,
+        "kartlegging_id": soknad.pk,
+        "dokument_id": dokument.pk,
+        "vedtak_id": vedtak.pk,
+        "brev_id": brev.pk,
+        "klage_id": klage.pk,
+        "bestilling_id": bestilling.pk,
+    }
+
+
 @pytest.mark.django_db
 def test_no_route_leaks_person_data_to_staff_without_need_to_know(world: Any, client: Any, login: Any) -> None:
     P = world.P
@@ -142,7 +216,12 @@ def test_no_route_leaks_person_data_to_staff_without_need_to_know(world: Any, cl
         utloper="2026-01-01T10:00Z",
         start="2026-01-01T08:00Z",
     )
-    extra = {"samtykke_id": samtykke.pk, "sperring_id": sperring.pk, "nodtilgang_id": nodtilgang.pk}
+    extra = {
+        "samtykke_id": samtykke.pk,
+        "sperring_id": sperring.pk,
+        "nodtilgang_id": nodtilgang.pk,
+        **_case_records(world),
+    }
     secrets = [P.etternavn, P.fodselsnummer, P.fodselsnummer[6:], "Prøvedatter"]
     outsider = world.nurse_b
     login(client, outsider)
