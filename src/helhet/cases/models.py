@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -283,6 +284,14 @@ class Vedtaksbrev(models.Model):
 
     def __str__(self) -> str:
         return f"Vedtaksbrev {self.vedtak_id} v{self.versjon}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A sent letter is archived: its PDF and checksum never change (a corrected vedtak gets a new letter)."""
+        if self.pk is not None:
+            stored = Vedtaksbrev.objects.filter(pk=self.pk).values("sendt", "sha256").first()
+            if stored and stored["sendt"] is not None and stored["sha256"] != self.sha256:
+                raise ValueError("A sent vedtaksbrev is immutable")
+        super().save(*args, **kwargs)
 
 
 class Klage(models.Model):

@@ -414,8 +414,12 @@ def godkjenn_vedtak(*, utfort_av: User, decision: Decision, vedtak: Vedtak) -> V
 
 def send_brev(*, utfort_av: User, decision: Decision, brev: Vedtaksbrev, sendt: dt.date) -> Vedtaksbrev:
     """Mark the letter as sent: from now on it is archived and never changes."""
+    from helhet.cases import letters
+
     if brev.sendt is not None:
         raise ValidationError(f"Brevet ble sendt {brev.sendt:%d.%m.%Y} og kan ikke endres. Lag et nytt vedtak.")
+    if not letters.brev_er_uendret(brev):
+        raise ValidationError("Brevet er endret etter at det ble laget (sjekksummen stemmer ikke) og kan ikke sendes.")
     with transaction.atomic():
         brev.sendt = sendt
         brev.save(update_fields=["sendt"])
@@ -647,3 +651,116 @@ def registrer_endelig_utfall(*, utfort_av: User, decision: Decision, klage_sak: 
             details={"felter": ["endelig_utfall"]},
         )
     return klage_sak
+
+
+# --- intake helpers (views_intake) ---
+
+
+def lagre_kartlegging_og_skaar(
+    *,
+    utfort_av: User,
+    decision: Decision,
+    kartlegging: Kartlegging,
+    data: dict[str, Any],
+    skaar: dict[str, int | None],
+) -> Kartlegging:
+    """Save the kartlegging form: scores given are saved, scores left blank are removed. One transaction.
+
+    ``skaar`` maps every variable code on the form to its score, or to None for «ikke skåret».
+    """
+    given = {code: score for code, score in skaar.items() if score is not None}
+    cleared = sorted(code for code, score in skaar.items() if score is None)
+    with transaction.atomic():
+        lagre_kartlegging(utfort_av=utfort_av, decision=decision, kartlegging=kartlegging, data=data, skaar=given)
+        removed, _ = Funksjonsskaar.objects.filter(kartlegging=kartlegging, variabel__in=cleared).delete()
+        if removed:
+            _record(
+                utfort_av,
+                AuditAction.DELETE,
+                kartlegging.soknad.tjenestemottaker,
+                kartlegging,
+                decision,
+                details={"fjernet_skaar": removed},
+            )
+    return kartlegging
+
+
+# --- vedtak helpers (views_vedtak) ---
+
+
+def opprett_erstatningsvedtak(
+    *, utfort_av: User, decision: Decision, soknad: Soknad, data: dict[str, Any], erstatter: Vedtak
+) -> Vedtak:
+    """A draft that replaces a vedtak in force (a change, or the answer to a complaint).
+
+    The søknad the old vedtak answered is usually closed by then; a change is a new round of the
+    same case, so the søknad is opened again (status «til vedtak") in the same transaction. When the
+    replacement is approved, :func:`godkjenn_vedtak` closes it again.
+    """
+    if erstatter.status != Vedtak.Status.FATTET:
+        raise ValidationError("Bare et vedtak som gjelder (fattet) kan erstattes av et nytt.")
+    if erstatter.tjenestemottaker_id != soknad.tjenestemottaker_id:
+        raise ValidationError("Vedtaket som skal erstattes, gjelder en annen person.")
+    if Vedtak.objects.filter(erstatter=erstatter).exists():
+        raise ValidationError("Det finnes allerede et nytt vedtak som skal erstatte dette.")
+    with transaction.atomic():
+        reopened = soknad.status == Soknad.Status.AVSLUTTET
+        if reopened:
+            soknad.status = Soknad.Status.VEDTAK
+            soknad.save(update_fields=["status"])
+        try:
+            return opprett_vedtak(utfort_av=utfort_av, decision=decision, soknad=soknad, data=data, erstatter=erstatter)
+        except ValidationError:
+            if reopened:
+                soknad.status = Soknad.Status.AVSLUTTET  # the transaction rolls back the row; keep the object true
+            raise
+
+
+def endre_vedtak_utkast(*, utfort_av: User, decision: Decision, vedtak: Vedtak, data: dict[str, Any]) -> Vedtak:
+    """Change a draft. Whoever changes its content becomes its case officer (``saksbehandler``), so
+    the one who shaped the vedtak can never be the one who approves it."""
+    if vedtak.status != Vedtak.Status.UTKAST:
+        raise ValidationError(
+            "Bare utkast kan endres. Et vedtak til godkjenning eller fattet endres med et nytt vedtak."
+        )
+    for name, value in data.items():
+        setattr(vedtak, name, value)
+    vedtak.saksbehandler = utfort_av
+    _validate_vedtak(vedtak)
+    vedtak.full_clean(exclude=["vedtaksmyndig"])
+    with transaction.atomic():
+        vedtak.save()
+        _record(
+            utfort_av,
+            AuditAction.UPDATE,
+            vedtak.tjenestemottaker,
+            vedtak,
+            decision,
+            details={"felter": sorted({*data, "saksbehandler"})},
+        )
+    return vedtak
+
+
+def registrer_forhandsvarsel(
+    *, utfort_av: User, decision: Decision, vedtak: Vedtak, dato: dt.date, notat: str
+) -> Vedtak:
+    """Record that the person was heard before a change to their disadvantage (forvaltningsloven § 16)."""
+    if vedtak.status != Vedtak.Status.UTKAST:
+        raise ValidationError("Forhåndsvarsel registreres på utkastet, før vedtaket sendes til godkjenning.")
+    if dato > timezone.localdate():
+        raise ValidationError({"dato": "Datoen kan ikke være fram i tid."})
+    if not notat.strip():
+        raise ValidationError({"notat": "Skriv hva personen sa, eller at personen ikke svarte."})
+    with transaction.atomic():
+        vedtak.forhandsvarsel_dato = dato
+        vedtak.forhandsvarsel_notat = notat.strip()
+        vedtak.save(update_fields=["forhandsvarsel_dato", "forhandsvarsel_notat"])
+        _record(
+            utfort_av,
+            AuditAction.UPDATE,
+            vedtak.tjenestemottaker,
+            vedtak,
+            decision,
+            details={"felter": ["forhandsvarsel_dato", "forhandsvarsel_notat"]},
+        )
+    return vedtak
