@@ -15,6 +15,7 @@ from io import BytesIO
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -390,3 +391,24 @@ def test_approval_makes_the_first_letter(world: World, soknad: Soknad) -> None:
     assert "Vedtak om helsetjenester i hjemmet (hjemmesykepleie)" in text
     assert "Vidar Vik" in text and letters.SIGNATURE_NOTE in text
     assert f"Dato: {timezone.localdate():%d.%m.%Y}" in text
+
+
+def test_a_sent_letter_never_changes(world: World, soknad: Soknad) -> None:
+    vedtak = make_vedtak(world, soknad, "praktisk_bistand")
+    brev = letters.lag_vedtaksbrev(utfort_av=world.vedtaksmyndig_1, vedtak=vedtak)
+    decision = access.check(world.saksbehandler_1, access.Action.EDIT, world.P)
+    services.send_brev(utfort_av=world.saksbehandler_1, decision=decision, brev=brev, sendt=dt.date(2026, 2, 2))
+    brev.pdf, brev.sha256 = b"%PDF-1.4 forged", "f" * 64
+    with pytest.raises(ValueError, match="immutable"):
+        brev.save()
+
+
+def test_a_tampered_letter_cannot_be_sent(world: World, soknad: Soknad) -> None:
+    vedtak = make_vedtak(world, soknad, "praktisk_bistand")
+    brev = letters.lag_vedtaksbrev(utfort_av=world.vedtaksmyndig_1, vedtak=vedtak)
+    Vedtaksbrev.objects.filter(pk=brev.pk).update(pdf=b"%PDF-1.4 other")
+    brev.refresh_from_db()
+    decision = access.check(world.saksbehandler_1, access.Action.EDIT, world.P)
+    with pytest.raises(ValidationError, match="sjekksummen"):
+        services.send_brev(utfort_av=world.saksbehandler_1, decision=decision, brev=brev, sendt=dt.date(2026, 2, 2))
+    assert Vedtaksbrev.objects.get(pk=brev.pk).sendt is None
