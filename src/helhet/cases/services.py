@@ -53,6 +53,12 @@ def _require_bydel_role(user: User, bydel: Bydel, roles: set[str], message: str)
         raise ValidationError(message)
 
 
+def _require_case_officer(user: User, bydel: Bydel) -> None:
+    _require_bydel_role(
+        user, bydel, {Role.SAKSBEHANDLER, Role.VEDTAKSMYNDIG}, f"Bare saksbehandlere i {bydel} kan gjøre dette."
+    )
+
+
 # --- henvendelse --------------------------------------------------------------------------------------
 
 
@@ -76,6 +82,12 @@ def registrer_henvendelse(*, utfort_av: User, data: dict[str, Any], ta_selv: boo
         {Role.SAKSBEHANDLER, Role.VEDTAKSMYNDIG},
         "Bare saksbehandlere i bydelen kan registrere henvendelser til bydelens kontaktpunkt.",
     )
+    person: Tjenestemottaker = data["tjenestemottaker"]
+    if person.bydel_id != bydel.pk:
+        raise ValidationError(
+            f"Personen er registrert som bosatt i {person.bydel}. Henvendelsen hører hjemme ved kontaktpunktet der; "
+            "har personen flyttet, må adressen oppdateres først."
+        )
     mottatt = data.get("mottatt") or timezone.now()
     svar_innen = data.get("svar_innen") or (
         timezone.localdate(mottatt) + dt.timedelta(days=settings.HENVENDELSE_SVARFRIST_DAGER)
@@ -107,6 +119,7 @@ def registrer_henvendelse(*, utfort_av: User, data: dict[str, Any], ta_selv: boo
 
 
 def send_kvittering(*, utfort_av: User, decision: Decision, henvendelse: Henvendelse) -> Henvendelse:
+    _require_case_officer(utfort_av, henvendelse.bydel)
     if henvendelse.kvittering_sendt:
         raise ValidationError(f"Kvitteringen ble sendt {timezone.localtime(henvendelse.kvittering_sendt):%d.%m.%Y}.")
     with transaction.atomic():
@@ -152,6 +165,7 @@ def ta_henvendelse(
 
 
 def avslutt_henvendelse(*, utfort_av: User, decision: Decision, henvendelse: Henvendelse, avslutning: str) -> None:
+    _require_case_officer(utfort_av, henvendelse.bydel)
     if not henvendelse.er_apen:
         raise ValidationError("Henvendelsen er allerede avsluttet.")
     if len(avslutning.strip()) < 5:
@@ -211,6 +225,7 @@ def opprett_soknad(*, utfort_av: User, decision: Decision, henvendelse: Henvende
 def lagre_kartlegging(
     *, utfort_av: User, decision: Decision, kartlegging: Kartlegging, data: dict[str, Any], skaar: dict[str, int]
 ) -> Kartlegging:
+    _require_case_officer(utfort_av, kartlegging.soknad.bydel)
     errors: dict[str, str] = {}
     for code, score in skaar.items():
         try:
@@ -241,6 +256,7 @@ def lagre_kartlegging(
 def last_opp_dokument(
     *, utfort_av: User, decision: Decision, soknad: Soknad, fil: Any, type: str, tittel: str, datert: dt.date
 ) -> Dokument:
+    _require_case_officer(utfort_av, soknad.bydel)
     content = fil.read()
     if not content:
         raise ValidationError({"fil": "Filen er tom."})
