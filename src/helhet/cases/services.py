@@ -710,9 +710,10 @@ def opprett_erstatningsvedtak(
     """A draft that replaces a vedtak in force (a change, or the answer to a complaint).
 
     The søknad the old vedtak answered is usually closed by then; a change is a new round of the
-    same case, so the søknad is opened again (status «til vedtak") in the same transaction. When the
+    same case, so the søknad is opened again (status «til vedtak») in the same transaction. When the
     replacement is approved, :func:`godkjenn_vedtak` closes it again.
     """
+    _require_case_officer(utfort_av, soknad.bydel)
     if erstatter.status != Vedtak.Status.FATTET:
         raise ValidationError("Bare et vedtak som gjelder (fattet) kan erstattes av et nytt.")
     if erstatter.tjenestemottaker_id != soknad.tjenestemottaker_id:
@@ -735,6 +736,7 @@ def opprett_erstatningsvedtak(
 def endre_vedtak_utkast(*, utfort_av: User, decision: Decision, vedtak: Vedtak, data: dict[str, Any]) -> Vedtak:
     """Change a draft. Whoever changes its content becomes its case officer (``saksbehandler``), so
     the one who shaped the vedtak can never be the one who approves it."""
+    _require_case_officer(utfort_av, vedtak.soknad.bydel)
     if vedtak.status != Vedtak.Status.UTKAST:
         raise ValidationError(
             "Bare utkast kan endres. Et vedtak til godkjenning eller fattet endres med et nytt vedtak."
@@ -761,6 +763,7 @@ def registrer_forhandsvarsel(
     *, utfort_av: User, decision: Decision, vedtak: Vedtak, dato: dt.date, notat: str
 ) -> Vedtak:
     """Record that the person was heard before a change to their disadvantage (forvaltningsloven § 16)."""
+    _require_case_officer(utfort_av, vedtak.soknad.bydel)
     if vedtak.status != Vedtak.Status.UTKAST:
         raise ValidationError("Forhåndsvarsel registreres på utkastet, før vedtaket sendes til godkjenning.")
     if dato > timezone.localdate():
