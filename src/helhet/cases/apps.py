@@ -10,6 +10,8 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from helhet.cases.grounds import register
+        from helhet.cases.grounds import register as register_grounds
+        from helhet.cases.panels import register as register_panels
 
-        register()
+        register_grounds()
+        register_panels()

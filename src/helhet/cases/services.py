@@ -59,6 +59,12 @@ def _require_case_officer(user: User, bydel: Bydel) -> None:
     )
 
 
+def _require_provider_leader(user: User, leverandor: Leverandor) -> None:
+    leads = [a for a in user.active_assignments() if a.rolle == Role.LEDER]
+    if not any(a.leverandor_id == leverandor.pk or (a.enhet and a.enhet.leverandor_id == leverandor.pk) for a in leads):
+        raise ValidationError(f"Bare ledere hos {leverandor} kan ta imot bestillingen.")
+
+
 # --- henvendelse --------------------------------------------------------------------------------------
 
 
@@ -347,6 +353,7 @@ def opprett_vedtak(
     *, utfort_av: User, decision: Decision, soknad: Soknad, data: dict[str, Any], erstatter: Vedtak | None = None
 ) -> Vedtak:
     """A draft vedtak prepared by the case officer (first of the two roles)."""
+    _require_case_officer(utfort_av, soknad.bydel)
     if soknad.status == Soknad.Status.AVSLUTTET:
         raise ValidationError("Søknaden er avsluttet.")
     vedtak = Vedtak(
@@ -364,6 +371,7 @@ def opprett_vedtak(
 
 
 def send_til_godkjenning(*, utfort_av: User, decision: Decision, vedtak: Vedtak) -> Vedtak:
+    _require_case_officer(utfort_av, vedtak.soknad.bydel)
     if vedtak.status != Vedtak.Status.UTKAST:
         raise ValidationError("Bare utkast kan sendes til godkjenning.")
     reasons = ulemper(vedtak)
@@ -430,6 +438,7 @@ def godkjenn_vedtak(*, utfort_av: User, decision: Decision, vedtak: Vedtak) -> V
 
 def send_brev(*, utfort_av: User, decision: Decision, brev: Vedtaksbrev, sendt: dt.date) -> Vedtaksbrev:
     """Mark the letter as sent: from now on it is archived and never changes."""
+    _require_case_officer(utfort_av, brev.vedtak.soknad.bydel)
     from helhet.cases import letters
 
     if brev.sendt is not None:
@@ -446,6 +455,7 @@ def send_brev(*, utfort_av: User, decision: Decision, brev: Vedtaksbrev, sendt: 
 
 
 def registrer_mottatt(*, utfort_av: User, decision: Decision, brev: Vedtaksbrev, mottatt: dt.date) -> Vedtaksbrev:
+    _require_case_officer(utfort_av, brev.vedtak.soknad.bydel)
     if brev.sendt is None:
         raise ValidationError("Brevet er ikke sendt ennå.")
     if mottatt < brev.sendt:
@@ -499,6 +509,7 @@ def registrer_brukervalg(
     *, utfort_av: User, decision: Decision, vedtak: Vedtak, informasjon_gitt: dt.date, leverandor: Leverandor | None
 ) -> Bestilling:
     """Document the information given and the choice; the vedtak becomes an order to that provider."""
+    _require_case_officer(utfort_av, vedtak.soknad.bydel)
     if vedtak.status != Vedtak.Status.FATTET or vedtak.utfall != Vedtak.Utfall.INNVILGET:
         raise ValidationError("Bare et fattet vedtak som innvilger en tjeneste kan bestilles.")
     if hasattr(vedtak, "brukervalg"):
@@ -520,6 +531,7 @@ def bytt_leverandor(
     *, utfort_av: User, decision: Decision, vedtak: Vedtak, leverandor: Leverandor, varslet: dt.date
 ) -> Bestilling:
     """Switch provider: no reason needed; it takes effect ten days after the notice (seed 004)."""
+    _require_case_officer(utfort_av, vedtak.soknad.bydel)
     current = vedtak.bestillinger.exclude(status=Bestilling.Status.AVSLUTTET).order_by("-fra").first()
     if current is None:
         raise ValidationError("Vedtaket har ingen aktiv bestilling å bytte fra.")
@@ -540,6 +552,7 @@ def bytt_leverandor(
 
 
 def motta_bestilling(*, utfort_av: User, decision: Decision, bestilling: Bestilling) -> Bestilling:
+    _require_provider_leader(utfort_av, bestilling.leverandor)
     if bestilling.status != Bestilling.Status.NY:
         raise ValidationError("Bestillingen er allerede mottatt.")
     with transaction.atomic():
@@ -575,6 +588,7 @@ def registrer_klage(
     *, utfort_av: User, decision: Decision, vedtak: Vedtak, mottatt: dt.date, vedtak_mottatt: dt.date, gjelder: str
 ) -> Klage:
     """Register a complaint. A late complaint is registered and flagged, never refused silently."""
+    _require_case_officer(utfort_av, vedtak.soknad.bydel)
     if vedtak.status not in (Vedtak.Status.FATTET, Vedtak.Status.ERSTATTET, Vedtak.Status.OPPHORT):
         raise ValidationError("Det kan bare klages på et vedtak som er fattet.")
     if not gjelder.strip():
@@ -602,6 +616,7 @@ def registrer_klage(
 
 def vurder_klage(*, utfort_av: User, decision: Decision, klage_sak: Klage, vurdering: str, begrunnelse: str) -> Klage:
     """The bydel's reassessment. Full reversal ends the case; otherwise it goes to Statsforvalteren."""
+    _require_case_officer(utfort_av, klage_sak.vedtak.soknad.bydel)
     if klage_sak.status != Klage.Status.MOTTATT:
         raise ValidationError("Klagen er allerede vurdert.")
     if vurdering not in Klage.Vurdering.values:
@@ -631,6 +646,7 @@ def vurder_klage(*, utfort_av: User, decision: Decision, klage_sak: Klage, vurde
 
 
 def oversend_statsforvalteren(*, utfort_av: User, decision: Decision, klage_sak: Klage) -> Klage:
+    _require_case_officer(utfort_av, klage_sak.vedtak.soknad.bydel)
     if klage_sak.status != Klage.Status.VURDERT:
         raise ValidationError("Klagen må være vurdert av bydelen, uten full omgjøring, før den sendes.")
     with transaction.atomic():
@@ -649,6 +665,7 @@ def oversend_statsforvalteren(*, utfort_av: User, decision: Decision, klage_sak:
 
 
 def registrer_endelig_utfall(*, utfort_av: User, decision: Decision, klage_sak: Klage, utfall: str) -> Klage:
+    _require_case_officer(utfort_av, klage_sak.vedtak.soknad.bydel)
     if klage_sak.status != Klage.Status.STATSFORVALTEREN:
         raise ValidationError("Endelig utfall registreres når Statsforvalteren har avgjort klagen.")
     if utfall not in Klage.Utfall.values:
