@@ -489,3 +489,51 @@ def test_only_case_officers_prepare_replacements_and_record_hearings(world: Worl
         services.endre_vedtak_utkast(
             utfort_av=nurse, decision=_decision(nurse, world.P), vedtak=draft, data={"omfang": Decimal(1)}
         )
+
+
+# --- sending back and discarding (lead's additions) --------------------------------------------------
+
+
+def test_the_approver_sends_a_vedtak_back_with_a_note_and_the_officer_resubmits(world: World) -> None:
+    from helhet.cases import services as s
+    from helhet.core import access as a
+
+    vedtak = _draft(world)
+    officer_decision = a.check(world.saksbehandler_1, a.Action.EDIT, world.P)
+    s.send_til_godkjenning(utfort_av=world.saksbehandler_1, decision=officer_decision, vedtak=vedtak)
+    with pytest.raises(ValidationError, match="vedtaksmyndighet"):
+        s.returner_vedtak(
+            utfort_av=world.saksbehandler_1,
+            decision=officer_decision,
+            vedtak=vedtak,
+            merknad="Jeg sender den til meg selv",
+        )
+    approver_decision = a.check(world.vedtaksmyndig_1, a.Action.EDIT, world.P)
+    with pytest.raises(ValidationError, match="minst 10 tegn"):
+        s.returner_vedtak(utfort_av=world.vedtaksmyndig_1, decision=approver_decision, vedtak=vedtak, merknad="nei")
+    s.returner_vedtak(
+        utfort_av=world.vedtaksmyndig_1,
+        decision=approver_decision,
+        vedtak=vedtak,
+        merknad="Begrunnelsen må vise til kartleggingen.",
+    )
+    vedtak.refresh_from_db()
+    assert (vedtak.status, vedtak.retur_merknad) == ("utkast", "Begrunnelsen må vise til kartleggingen.")
+    s.send_til_godkjenning(utfort_av=world.saksbehandler_1, decision=officer_decision, vedtak=vedtak)
+    vedtak.refresh_from_db()
+    assert (vedtak.status, vedtak.retur_merknad) == ("til_godkjenning", "")
+
+
+def test_a_discarded_draft_no_longer_blocks_a_new_vedtak(world: World) -> None:
+    from helhet.cases import services as s
+    from helhet.core import access as a
+
+    vedtak = _draft(world)
+    decision = a.check(world.saksbehandler_1, a.Action.EDIT, world.P)
+    with pytest.raises(ValidationError, match="allerede et vedtak"):
+        _draft(world, soknad=vedtak.soknad)
+    s.forkast_utkast(utfort_av=world.saksbehandler_1, decision=decision, vedtak=vedtak)
+    assert Vedtak.objects.get(pk=vedtak.pk).status == "forkastet"
+    assert _draft(world, soknad=vedtak.soknad).status == "utkast"
+    with pytest.raises(ValidationError, match="Bare utkast"):
+        s.forkast_utkast(utfort_av=world.saksbehandler_1, decision=decision, vedtak=Vedtak.objects.get(pk=vedtak.pk))

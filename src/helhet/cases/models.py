@@ -203,6 +203,7 @@ class Vedtak(models.Model):
         FATTET = "fattet", "Fattet"
         ERSTATTET = "erstattet", "Erstattet av nytt vedtak"
         OPPHORT = "opphort", "Opphørt"
+        FORKASTET = "forkastet", "Forkastet utkast"
 
     soknad = models.ForeignKey(Soknad, on_delete=models.PROTECT, related_name="vedtak")
     tjenestemottaker = models.ForeignKey(Tjenestemottaker, on_delete=models.PROTECT, related_name="vedtak")
@@ -234,6 +235,7 @@ class Vedtak(models.Model):
     erstatter = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="erstattet_av"
     )
+    retur_merknad = models.TextField("merknad fra vedtaksmyndig ved retur", blank=True)
     forhandsvarsel_dato = models.DateField("personen ble hørt (forhåndsvarsel) dato", null=True, blank=True)
     forhandsvarsel_notat = models.TextField("hva personen sa", blank=True)
     arbeidsleder = models.CharField("arbeidsleder (BPA)", max_length=200, blank=True)

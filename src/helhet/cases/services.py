@@ -383,7 +383,53 @@ def send_til_godkjenning(*, utfort_av: User, decision: Decision, vedtak: Vedtak)
         )
     with transaction.atomic():
         vedtak.status = Vedtak.Status.TIL_GODKJENNING
+        vedtak.retur_merknad = ""
+        vedtak.save(update_fields=["status", "retur_merknad"])
+        _record(
+            utfort_av, AuditAction.UPDATE, vedtak.tjenestemottaker, vedtak, decision, details={"felter": ["status"]}
+        )
+    return vedtak
+
+
+def returner_vedtak(*, utfort_av: User, decision: Decision, vedtak: Vedtak, merknad: str) -> Vedtak:
+    """The approver sends the vedtak back to the case officer as a draft, saying what must change."""
+    if vedtak.status != Vedtak.Status.TIL_GODKJENNING:
+        raise ValidationError("Bare vedtak som venter på godkjenning kan sendes tilbake.")
+    _require_bydel_role(
+        utfort_av,
+        vedtak.soknad.bydel,
+        {Role.VEDTAKSMYNDIG},
+        "Bare den som har vedtaksmyndighet i bydelen, kan sende vedtak tilbake.",
+    )
+    if len(merknad.strip()) < 10:
+        raise ValidationError("Skriv hva som må endres (minst 10 tegn).")
+    with transaction.atomic():
+        vedtak.status = Vedtak.Status.UTKAST
+        vedtak.retur_merknad = merknad.strip()
+        vedtak.save(update_fields=["status", "retur_merknad"])
+        _record(
+            utfort_av,
+            AuditAction.UPDATE,
+            vedtak.tjenestemottaker,
+            vedtak,
+            decision,
+            details={"felter": ["status", "retur_merknad"]},
+        )
+    return vedtak
+
+
+def forkast_utkast(*, utfort_av: User, decision: Decision, vedtak: Vedtak) -> Vedtak:
+    """Discard a draft, so it no longer blocks a new vedtak for the same service. Kept, never deleted."""
+    _require_case_officer(utfort_av, vedtak.soknad.bydel)
+    if vedtak.status != Vedtak.Status.UTKAST:
+        raise ValidationError("Bare utkast kan forkastes. Et fattet vedtak endres med et nytt vedtak.")
+    with transaction.atomic():
+        vedtak.status = Vedtak.Status.FORKASTET
         vedtak.save(update_fields=["status"])
+        soknad = vedtak.soknad
+        if soknad.status == Soknad.Status.VEDTAK and not soknad.vedtak.exclude(status=Vedtak.Status.FORKASTET).exists():
+            soknad.status = Soknad.Status.KARTLEGGING
+            soknad.save(update_fields=["status"])
         _record(
             utfort_av, AuditAction.UPDATE, vedtak.tjenestemottaker, vedtak, decision, details={"felter": ["status"]}
         )

@@ -422,6 +422,33 @@ def vedtak_approve(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottake
     return _after_change(request, made)
 
 
+@require_POST
+@object_view(Vedtak, Action.EDIT, url_kwarg="vedtak_id")
+def vedtak_return(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker, decision: Decision) -> HttpResponse:
+    """The approver sends the vedtak back to the case officer with a note."""
+    try:
+        services.returner_vedtak(
+            utfort_av=_user(request), decision=decision, vedtak=vedtak, merknad=request.POST.get("merknad", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("cases:vedtak_detail", vedtak_id=vedtak.pk)
+    messages.success(request, f"Vedtak {vedtak.pk} er sendt tilbake til {vedtak.saksbehandler}.")
+    return _after_change(request, vedtak)
+
+
+@require_POST
+@object_view(Vedtak, Action.EDIT, url_kwarg="vedtak_id")
+def vedtak_discard(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker, decision: Decision) -> HttpResponse:
+    try:
+        services.forkast_utkast(utfort_av=_user(request), decision=decision, vedtak=vedtak)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Utkastet er forkastet. Det er tatt vare på, men teller ikke lenger.")
+    return redirect("cases:vedtak_detail", vedtak_id=vedtak.pk)
+
+
 # --- letters ------------------------------------------------------------------------------------------
 
 
@@ -946,6 +973,8 @@ urlpatterns = [
     path("vedtak/<int:vedtak_id>/send-til-godkjenning/", vedtak_submit, name="vedtak_submit"),
     path("vedtak/<int:vedtak_id>/forhandsvarsel/", vedtak_forhandsvarsel, name="vedtak_forhandsvarsel"),
     path("vedtak/<int:vedtak_id>/godkjenn/", vedtak_approve, name="vedtak_approve"),
+    path("vedtak/<int:vedtak_id>/send-tilbake/", vedtak_return, name="vedtak_return"),
+    path("vedtak/<int:vedtak_id>/forkast/", vedtak_discard, name="vedtak_discard"),
     path("vedtak/<int:vedtak_id>/brukervalg/", brukervalg, name="brukervalg"),
     path("vedtak/<int:vedtak_id>/bytt-leverandor/", leverandor_bytte, name="leverandor_bytte"),
     path("vedtak/<int:vedtak_id>/klage/ny/", klage_create, name="klage_create"),
