@@ -48,7 +48,7 @@ def _fast_hasher(settings: Settings) -> None:
 @pytest.fixture
 def demo_world() -> demo.DemoWorld:
     """The demo world, seed 1. (Not ``world``: that is conftest's small named cast.)"""
-    return demo.build_demo_world(1)
+    return demo.build_demo_world(1, cases=False)
 
 
 def _persons() -> list[tuple[str, str]]:
@@ -69,18 +69,18 @@ def test_same_seed_gives_same_world_and_other_seed_differs(demo_world: demo.Demo
     first = _persons()
     logins = demo_world.logins
 
-    again = demo.build_demo_world(1, reset=True)
+    again = demo.build_demo_world(1, reset=True, cases=False)
     assert _persons() == first
     assert again.logins == logins
 
-    demo.build_demo_world(2, reset=True)
+    demo.build_demo_world(2, reset=True, cases=False)
     assert _persons() != first
     assert Tjenestemottaker.objects.count() == len(first)
 
 
 def test_refuses_a_database_with_data_unless_reset(demo_world: demo.DemoWorld) -> None:
     with pytest.raises(demo.DemoWorldExists) as excinfo:
-        demo.build_demo_world(1)
+        demo.build_demo_world(1, cases=False)
     assert "allerede data" in excinfo.value.message
     assert Tjenestemottaker.objects.count() == demo_world.counts["Tjenestemottaker"]
 

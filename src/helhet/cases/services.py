@@ -246,8 +246,20 @@ def lagre_kartlegging(
     kartlegging.full_clean()
     with transaction.atomic():
         kartlegging.save()
+        existing = {row.variabel: row for row in kartlegging.skaar.all()}
+        changed = []
         for code, score in skaar.items():
-            Funksjonsskaar.objects.update_or_create(kartlegging=kartlegging, variabel=code, defaults={"skaar": score})
+            if code in existing and existing[code].skaar != score:
+                existing[code].skaar = score
+                changed.append(existing[code])
+        Funksjonsskaar.objects.bulk_update(changed, ["skaar"])
+        Funksjonsskaar.objects.bulk_create(
+            [
+                Funksjonsskaar(kartlegging=kartlegging, variabel=code, skaar=score)
+                for code, score in skaar.items()
+                if code not in existing
+            ]
+        )
         _record(
             utfort_av,
             AuditAction.UPDATE,
@@ -436,7 +448,7 @@ def forkast_utkast(*, utfort_av: User, decision: Decision, vedtak: Vedtak) -> Ve
     return vedtak
 
 
-def godkjenn_vedtak(*, utfort_av: User, decision: Decision, vedtak: Vedtak) -> Vedtak:
+def godkjenn_vedtak(*, utfort_av: User, decision: Decision, vedtak: Vedtak, dato: dt.date | None = None) -> Vedtak:
     """The second role: someone with decision authority in the bydel approves; the vedtak is made."""
     from helhet.cases import letters
 
@@ -478,7 +490,7 @@ def godkjenn_vedtak(*, utfort_av: User, decision: Decision, vedtak: Vedtak) -> V
             decision,
             details={"felter": ["status", "vedtaksmyndig"]},
         )
-        letters.lag_vedtaksbrev(utfort_av=utfort_av, vedtak=locked)
+        letters.lag_vedtaksbrev(utfort_av=utfort_av, vedtak=locked, dato=dato)
     return locked
 
 

@@ -1087,8 +1087,13 @@ class _Builder:
         self.counts = {"Kommune": 1, **self.counts}
 
 
-def build_demo_world(seed: int = 1, *, stdout: Writer | None = None, reset: bool = False) -> DemoWorld:
+def build_demo_world(
+    seed: int = 1, *, stdout: Writer | None = None, reset: bool = False, cases: bool = True
+) -> DemoWorld:
     """Build the demo world into an empty database, in one transaction.
+
+    ``cases=False`` builds only the core world (organisations, staff, persons): for tests that check
+    nothing else, since the cases (with their letters) take most of the build time.
 
     Refuses (:class:`DemoWorldExists`) when the database already has data, unless ``reset`` is
     true: then every row of Helhet's tables except the append-only audit trail is deleted first.
@@ -1106,6 +1111,15 @@ def build_demo_world(seed: int = 1, *, stdout: Writer | None = None, reset: bool
         out(f"Bygger demoverdenen «{KOMMUNE_NAVN}» (frø {seed}) …")
         builder = _Builder(seed, out)
         builder.build()
+
+        if cases:
+            from helhet.cases import demo as cases_demo
+
+            builder.counts.update(
+                cases_demo.build_demo_cases(
+                    random.Random(f"helhet-demo-saker:{seed}"), today=builder.today, stdout=stdout
+                )
+            )
     world = existing_demo_world(seed)
     assert world is not None
     return DemoWorld(
