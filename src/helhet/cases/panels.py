@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from helhet.core.access import Decision
 from helhet.core.extensions import register_nav_item, register_person_panel
@@ -19,6 +20,7 @@ def person_cases(request: HttpRequest, person: Tjenestemottaker, decision: Decis
         "henvendelser": person.henvendelser.select_related("eier").order_by("-mottatt")[:20],
         "soknader": person.soknader.select_related("saksbehandler").order_by("-mottatt")[:20],
         "vedtak": person.vedtak.prefetch_related("bestillinger__leverandor").order_by("-fom")[:50],
+        "today": timezone.localdate(),
         "may_register": bool(request.user.roles() & CASE_ROLES),  # type: ignore[union-attr]
     }
 
