@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,45 +40,22 @@ from helhet.cases.models import Dokument, Funksjonsskaar, Henvendelse, Kartleggi
 from helhet.cases.rules import InvalidInput, iplos
 from helhet.core import access, audit
 from helhet.core.access import Action, Decision
-from helhet.core.guards import object_view, person_list_view
+from helhet.core.forms import apply_validation_error
+from helhet.core.guards import acting_user, object_view, person_list_view
 from helhet.core.models import AuditAction, Bydel, Tjenestemottaker, User
-from helhet.core.models.users import BYDEL_ROLES
 
 OPEN_HENVENDELSE = (Henvendelse.Status.NY, Henvendelse.Status.UNDER_BEHANDLING)
 OPEN_SOKNAD = (Soknad.Status.KARTLEGGING, Soknad.Status.VEDTAK)
 CHECKSUM_SHOWN = 12
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _case_bydel_ids(user: User) -> set[int]:
-    return {a.bydel_id for a in user.active_assignments() if a.rolle in BYDEL_ROLES and a.bydel_id}
-
-
-def _is_case_officer(user: User, bydel_id: int) -> bool:
-    return bydel_id in _case_bydel_ids(user)
-
-
 def _require_case_officer(user: User, bydel: Bydel) -> None:
-    if not _is_case_officer(user, bydel.pk):
+    if not services.is_case_officer(user, bydel.pk):
         raise PermissionDenied(f"Bare saksbehandlere og vedtaksmyndige i {bydel} kan behandle saken.")
 
 
 def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
-
-
-def _apply_validation_error(form: Any, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form: on its field where the form has one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 # --- worklist -----------------------------------------------------------------------------------------
@@ -111,8 +87,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     Names are shown only for persons the user has a need to know for (``access.visible_persons``);
     an overdue inquiry owned by a colleague shows its owner and deadline, not whom it concerns.
     """
-    user = _user(request)
-    bydel_ids = _case_bydel_ids(user)
+    user = acting_user(request)
+    bydel_ids = user.bydel_ids()
     if not bydel_ids:
         raise PermissionDenied("Arbeidslisten er for saksbehandlere og vedtaksmyndige i bydelen.")
     today = timezone.localdate()
@@ -192,8 +168,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @person_list_view
 def henvendelse_create(request: HttpRequest) -> HttpResponse:
     """Register an inquiry to the bydel's kontaktpunkt. The identity number is POSTed, never in a URL."""
-    user = _user(request)
-    bydel_ids = _case_bydel_ids(user)
+    user = acting_user(request)
+    bydel_ids = user.bydel_ids()
     if not bydel_ids:
         raise PermissionDenied("Bare saksbehandlere og vedtaksmyndige kan registrere henvendelser.")
     form = HenvendelseForm(request.POST or None, bydeler=Bydel.objects.filter(pk__in=bydel_ids).order_by("navn"))
@@ -203,7 +179,7 @@ def henvendelse_create(request: HttpRequest) -> HttpResponse:
                 utfort_av=user, data=form.service_data(), ta_selv=form.cleaned_data["ta_selv"]
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -223,9 +199,9 @@ def henvendelse_create(request: HttpRequest) -> HttpResponse:
 def henvendelse_detail(
     request: HttpRequest, henvendelse: Henvendelse, person: Tjenestemottaker, decision: Decision
 ) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     today = timezone.localdate()
-    officer = _is_case_officer(user, henvendelse.bydel_id)
+    officer = services.is_case_officer(user, henvendelse.bydel_id)
     may_act = henvendelse.er_apen and officer
     soknad = Soknad.objects.filter(henvendelse=henvendelse).first()
     return render(
@@ -256,7 +232,7 @@ def henvendelse_detail(
 
 def _back_to(request: HttpRequest, henvendelse: Henvendelse) -> HttpResponse:
     """Back to the inquiry if the user may still see it (handing it over or closing it may end that)."""
-    if access.check(_user(request), Action.VIEW, henvendelse.tjenestemottaker).allowed:
+    if access.check(acting_user(request), Action.VIEW, henvendelse.tjenestemottaker).allowed:
         return redirect("cases:henvendelse_detail", henvendelse_id=henvendelse.pk)
     return redirect("cases:worklist")
 
@@ -267,9 +243,9 @@ def henvendelse_receipt(
     request: HttpRequest, henvendelse: Henvendelse, person: Tjenestemottaker, decision: Decision
 ) -> HttpResponse:
     """Mark the acknowledgement as sent to the person."""
-    _require_case_officer(_user(request), henvendelse.bydel)
+    _require_case_officer(acting_user(request), henvendelse.bydel)
     try:
-        services.send_kvittering(utfort_av=_user(request), decision=decision, henvendelse=henvendelse)
+        services.send_kvittering(utfort_av=acting_user(request), decision=decision, henvendelse=henvendelse)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -283,7 +259,7 @@ def henvendelse_take(
     request: HttpRequest, henvendelse: Henvendelse, person: Tjenestemottaker, decision: Decision
 ) -> HttpResponse:
     """Take the inquiry, or hand it to another case officer in the bydel (``ny_eier``)."""
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, henvendelse.bydel)
     form = TaHenvendelseForm(request.POST, bydel=henvendelse.bydel)
     if not form.is_valid():
@@ -307,7 +283,7 @@ def henvendelse_take(
 def henvendelse_close(
     request: HttpRequest, henvendelse: Henvendelse, person: Tjenestemottaker, decision: Decision
 ) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, henvendelse.bydel)
     form = AvsluttForm(request.POST)
     if not form.is_valid():
@@ -330,7 +306,7 @@ def soknad_create(
     request: HttpRequest, henvendelse: Henvendelse, person: Tjenestemottaker, decision: Decision
 ) -> HttpResponse:
     """The inquiry becomes a søknad with an empty kartlegging; the inquiry is closed."""
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, henvendelse.bydel)
     form = SoknadForm(request.POST)
     if not form.is_valid():
@@ -412,7 +388,7 @@ def soknad_detail(request: HttpRequest, soknad: Soknad, person: Tjenestemottaker
             "documents": documents,
             "tampered": any(not row.uendret for row in documents),
             "vedtak_list": soknad.vedtak.all().order_by("-fom", "-pk"),
-            "may_act": soknad.status in OPEN_SOKNAD and _is_case_officer(_user(request), soknad.bydel_id),
+            "may_act": soknad.status in OPEN_SOKNAD and services.is_case_officer(acting_user(request), soknad.bydel_id),
         },
     )
 
@@ -423,7 +399,7 @@ def kartlegging_edit(
     request: HttpRequest, soknad: Soknad, person: Tjenestemottaker, decision: Decision
 ) -> HttpResponse:
     """The needs assessment: the person's own words, the facts found, and the IPLOS/KPR scores."""
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, soknad.bydel)
     if closed := _closed(request, soknad):
         return closed
@@ -451,7 +427,7 @@ def kartlegging_edit(
                     for error in errors:
                         target.add_error(field if field in target.fields else None, error)
             else:
-                _apply_validation_error(form, exc)
+                apply_validation_error(form, exc)
         else:
             messages.success(request, "Kartleggingen er lagret.")
             return redirect("cases:soknad_detail", soknad_id=soknad.pk)
@@ -475,7 +451,7 @@ def kartlegging_edit(
 @object_view(Soknad, Action.EDIT, url_kwarg="soknad_id")
 def dokument_upload(request: HttpRequest, soknad: Soknad, person: Tjenestemottaker, decision: Decision) -> HttpResponse:
     """Attach a statement or report; it is stored with its SHA-256 checksum."""
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, soknad.bydel)
     if closed := _closed(request, soknad):
         return closed
@@ -492,7 +468,7 @@ def dokument_upload(request: HttpRequest, soknad: Soknad, person: Tjenestemottak
                 datert=form.cleaned_data["datert"],
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, "Dokumentet er lastet opp og lagret med sjekksum.")
             return redirect("cases:soknad_detail", soknad_id=soknad.pk)

@@ -45,9 +45,9 @@ from helhet.cases.rules import InvalidInput, bpa, egenbetaling, tjenester
 from helhet.cases.rules import klage as klage_rules
 from helhet.core import access, audit
 from helhet.core.access import Action, Decision
-from helhet.core.guards import no_person_data, object_view, person_list_view
+from helhet.core.forms import apply_validation_error
+from helhet.core.guards import acting_user, no_person_data, object_view, person_list_view
 from helhet.core.models import AuditAction, Leverandor, Role, Tjenestemottaker, User
-from helhet.core.models.users import BYDEL_ROLES
 
 KLAGE_PERSON = "vedtak__tjenestemottaker"
 
@@ -61,37 +61,8 @@ BPA_STATUS_LABELS = {
 # --- helpers ------------------------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _apply_validation_error(form: Any, exc: ValidationError, moves: dict[str, tuple[str, str]] | None = None) -> None:
-    """Put a service's Norwegian messages on the form's fields.
-
-    ``moves`` maps a service field to (form field, text put before the message): the scope the
-    service checked may have been typed as hours per month.
-    """
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target, prefix = (moves or {}).get(field, (field, ""))
-            for error in errors:
-                text = " ".join(error.messages)
-                form.add_error(target if target in form.fields else None, f"{prefix} {text}".strip())
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
-def _case_bydeler(user: User, roles: frozenset[str] = BYDEL_ROLES) -> list[int]:
-    return [a.bydel_id for a in user.active_assignments() if a.rolle in roles and a.bydel_id]
-
-
-def _is_case_officer(user: User, bydel_id: int) -> bool:
-    return bydel_id in _case_bydeler(user)
-
-
 def _require_case_officer(user: User, bydel_id: int, what: str) -> None:
-    if not _is_case_officer(user, bydel_id):
+    if not services.is_case_officer(user, bydel_id):
         raise PermissionDenied(f"Bare saksbehandlere og vedtaksmyndige i bydelen kan {what}.")
 
 
@@ -99,7 +70,7 @@ def _may_approve(user: User, vedtak: Vedtak) -> bool:
     return (
         vedtak.status == Vedtak.Status.TIL_GODKJENNING
         and vedtak.saksbehandler_id != user.pk
-        and vedtak.soknad.bydel_id in _case_bydeler(user, frozenset({Role.VEDTAKSMYNDIG}))
+        and vedtak.soknad.bydel_id in user.bydel_ids(frozenset({Role.VEDTAKSMYNDIG}))
     )
 
 
@@ -129,7 +100,7 @@ def _after_change(request: HttpRequest, vedtak: Vedtak) -> HttpResponse:
 
     (The vedtaksmyndig's ground «godkjenning» ends with the approval.)
     """
-    if access.check(_user(request), Action.VIEW, vedtak.tjenestemottaker).allowed:
+    if access.check(acting_user(request), Action.VIEW, vedtak.tjenestemottaker).allowed:
         return redirect("cases:vedtak_detail", vedtak_id=vedtak.pk)
     return redirect("cases:vedtak_worklist")
 
@@ -163,7 +134,7 @@ def _render_vedtak_form(
 @object_view(Soknad, Action.EDIT, url_kwarg="soknad_id")
 def vedtak_create(request: HttpRequest, soknad: Soknad, person: Tjenestemottaker, decision: Decision) -> HttpResponse:
     """The case officer prepares a vedtak (the first of the two roles). ``?erstatter=`` prepares a replacement."""
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, soknad.bydel_id, "forberede vedtak")
     erstatter: Vedtak | None = None
     raw = request.GET.get("erstatter", "")
@@ -194,7 +165,7 @@ def vedtak_create(request: HttpRequest, soknad: Soknad, person: Tjenestemottaker
             else:
                 vedtak = services.opprett_vedtak(utfort_av=user, decision=decision, soknad=soknad, data=data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc, _month_moves(form))
+            apply_validation_error(form, exc, _month_moves(form))
         else:
             text = "Utkastet til vedtak er lagret. Send det til godkjenning når det er klart."
             if form.conversion:
@@ -211,7 +182,7 @@ def vedtak_create(request: HttpRequest, soknad: Soknad, person: Tjenestemottaker
 @object_view(Vedtak, Action.EDIT, url_kwarg="vedtak_id")
 def vedtak_edit(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker, decision: Decision) -> HttpResponse:
     """Change a draft. Whoever changes it becomes its case officer (and so cannot approve it)."""
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, vedtak.soknad.bydel_id, "endre vedtak")
     if vedtak.status != Vedtak.Status.UTKAST:
         messages.error(request, "Bare utkast kan endres. Et fattet vedtak endres med et nytt vedtak som erstatter det.")
@@ -229,7 +200,7 @@ def vedtak_edit(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker, 
         try:
             services.endre_vedtak_utkast(utfort_av=user, decision=decision, vedtak=fresh, data=form.vedtak_data())
         except ValidationError as exc:
-            _apply_validation_error(form, exc, _month_moves(form))
+            apply_validation_error(form, exc, _month_moves(form))
         else:
             text = "Endringene i utkastet er lagret."
             if form.conversion:
@@ -323,8 +294,8 @@ def _bpa(vedtak: Vedtak) -> dict[str, Any] | None:
 def _vedtak_context(
     request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker, decision: Decision
 ) -> dict[str, Any]:
-    user = _user(request)
-    case_officer = _is_case_officer(user, vedtak.soknad.bydel_id)
+    user = acting_user(request)
+    case_officer = services.is_case_officer(user, vedtak.soknad.bydel_id)
     reasons = services.ulemper(vedtak)
     bestillinger = list(vedtak.bestillinger.select_related("leverandor").order_by("fra", "pk"))
     active = [b for b in bestillinger if b.status != Bestilling.Status.AVSLUTTET]
@@ -370,7 +341,7 @@ def vedtak_detail(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker
 @require_POST
 @object_view(Vedtak, Action.EDIT, url_kwarg="vedtak_id")
 def vedtak_submit(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker, decision: Decision) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, vedtak.soknad.bydel_id, "sende vedtak til godkjenning")
     try:
         services.send_til_godkjenning(utfort_av=user, decision=decision, vedtak=vedtak)
@@ -387,7 +358,7 @@ def vedtak_forhandsvarsel(
     request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker, decision: Decision
 ) -> HttpResponse:
     """Record that the person was heard before a change to their disadvantage."""
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, vedtak.soknad.bydel_id, "registrere forhåndsvarsel")
     form = ForhandsvarselForm(request.POST)
     if form.is_valid():
@@ -400,7 +371,7 @@ def vedtak_forhandsvarsel(
                 notat=form.cleaned_data["notat"],
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, "Det er registrert at personen er hørt. Vedtaket kan sendes til godkjenning.")
             return redirect("cases:vedtak_detail", vedtak_id=vedtak.pk)
@@ -414,7 +385,7 @@ def vedtak_forhandsvarsel(
 def vedtak_approve(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker, decision: Decision) -> HttpResponse:
     """The second role: someone with decision authority in the bydel, not the case officer, makes the vedtak."""
     try:
-        made = services.godkjenn_vedtak(utfort_av=_user(request), decision=decision, vedtak=vedtak)
+        made = services.godkjenn_vedtak(utfort_av=acting_user(request), decision=decision, vedtak=vedtak)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _after_change(request, vedtak)
@@ -428,7 +399,7 @@ def vedtak_return(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker
     """The approver sends the vedtak back to the case officer with a note."""
     try:
         services.returner_vedtak(
-            utfort_av=_user(request), decision=decision, vedtak=vedtak, merknad=request.POST.get("merknad", "")
+            utfort_av=acting_user(request), decision=decision, vedtak=vedtak, merknad=request.POST.get("merknad", "")
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -441,7 +412,7 @@ def vedtak_return(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker
 @object_view(Vedtak, Action.EDIT, url_kwarg="vedtak_id")
 def vedtak_discard(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker, decision: Decision) -> HttpResponse:
     try:
-        services.forkast_utkast(utfort_av=_user(request), decision=decision, vedtak=vedtak)
+        services.forkast_utkast(utfort_av=acting_user(request), decision=decision, vedtak=vedtak)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -463,7 +434,7 @@ def brev_pdf(request: HttpRequest, brev: Vedtaksbrev, person: Tjenestemottaker, 
 
 
 def _brev_date_action(request: HttpRequest, brev: Vedtaksbrev, decision: Decision, action: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, brev.vedtak.soknad.bydel_id, "registrere vedtaksbrev som sendt eller mottatt")
     form = BrevDatoForm(request.POST)
     if not form.is_valid():
@@ -508,7 +479,7 @@ def brev_received(
 @object_view(Vedtak, Action.EDIT, url_kwarg="vedtak_id")
 def brukervalg(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker, decision: Decision) -> HttpResponse:
     """Document the information and the choice (or order from the municipal provider where there is no choice)."""
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, vedtak.soknad.bydel_id, "registrere brukervalg")
     if vedtak.status != Vedtak.Status.FATTET or vedtak.utfall != Vedtak.Utfall.INNVILGET:
         messages.error(request, "Bare et fattet vedtak som innvilger en tjeneste kan bestilles.")
@@ -538,7 +509,7 @@ def brukervalg(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker, d
                     leverandor=form.cleaned_data["leverandor"],
                 )
             except ValidationError as exc:
-                _apply_validation_error(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -560,7 +531,7 @@ def leverandor_bytte(
     request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker, decision: Decision
 ) -> HttpResponse:
     """Switch provider: no reason needed, effective ten days after the notice."""
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, vedtak.soknad.bydel_id, "registrere bytte av leverandør")
     current = vedtak.bestillinger.exclude(status=Bestilling.Status.AVSLUTTET).order_by("-fra").first()
     if current is None or not vedtak.tjeneste.free_choice:
@@ -586,7 +557,7 @@ def leverandor_bytte(
                 varslet=form.cleaned_data["varslet"],
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -614,7 +585,7 @@ def leverandor_bytte(
 @person_list_view
 def bestillinger(request: HttpRequest) -> HttpResponse:
     """The provider's worklist: orders for the leader's provider, new ones first."""
-    user = _user(request)
+    user = acting_user(request)
     ids = _led_leverandorer(user)
     rows: list[Bestilling] = []
     if ids:
@@ -652,7 +623,7 @@ def bestillinger(request: HttpRequest) -> HttpResponse:
 def bestilling_receive(
     request: HttpRequest, bestilling: Bestilling, person: Tjenestemottaker, decision: Decision
 ) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if bestilling.leverandor_id not in _led_leverandorer(user):
         raise PermissionDenied("Bare ledere hos leverandøren som har fått bestillingen, kan ta den imot.")
     try:
@@ -676,7 +647,7 @@ def _latest_receipt(vedtak: Vedtak) -> dt.date | None:
 @object_view(Vedtak, Action.EDIT, url_kwarg="vedtak_id")
 def klage_create(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker, decision: Decision) -> HttpResponse:
     """Register a complaint. A late one is registered and flagged, never refused."""
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, vedtak.soknad.bydel_id, "registrere klager")
     form = KlageForm(
         request.POST or None, initial={"mottatt": timezone.localdate(), "vedtak_mottatt": _latest_receipt(vedtak)}
@@ -692,7 +663,7 @@ def klage_create(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker,
                 gjelder=form.cleaned_data["klagen_gjelder"],
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             if item.for_sent:
                 messages.warning(
@@ -722,7 +693,7 @@ def _klage_context(
         "person": person,
         "decision": decision,
         "frist": klage_rules.assess(item.vedtak_mottatt, item.mottatt, vedtak_made=fattet),
-        "case_officer": _is_case_officer(_user(request), vedtak.soknad.bydel_id),
+        "case_officer": services.is_case_officer(acting_user(request), vedtak.soknad.bydel_id),
         "dokumenter": list(vedtak.soknad.dokumenter.order_by("datert", "pk")),
         "brev": list(vedtak.brev.order_by("versjon")),
         "vurdering_form": forms.get("vurdering_form") or KlageVurderingForm(),
@@ -740,7 +711,7 @@ def klage_detail(request: HttpRequest, klage: Klage, person: Tjenestemottaker, d
 @object_view(Klage, Action.EDIT, url_kwarg="klage_id", person_path=KLAGE_PERSON)
 def klage_assess(request: HttpRequest, klage: Klage, person: Tjenestemottaker, decision: Decision) -> HttpResponse:
     """The bydel's reassessment: full reversal ends the case; otherwise it goes on to Statsforvalteren."""
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, klage.vedtak.soknad.bydel_id, "vurdere klager")
     form = KlageVurderingForm(request.POST)
     if form.is_valid():
@@ -753,7 +724,7 @@ def klage_assess(request: HttpRequest, klage: Klage, person: Tjenestemottaker, d
                 begrunnelse=form.cleaned_data["begrunnelse"],
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             if klage.status == Klage.Status.AVSLUTTET:
                 messages.success(
@@ -778,7 +749,7 @@ def klage_assess(request: HttpRequest, klage: Klage, person: Tjenestemottaker, d
 @require_POST
 @object_view(Klage, Action.EDIT, url_kwarg="klage_id", person_path=KLAGE_PERSON)
 def klage_forward(request: HttpRequest, klage: Klage, person: Tjenestemottaker, decision: Decision) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, klage.vedtak.soknad.bydel_id, "sende klager til Statsforvalteren")
     try:
         services.oversend_statsforvalteren(utfort_av=user, decision=decision, klage_sak=klage)
@@ -792,7 +763,7 @@ def klage_forward(request: HttpRequest, klage: Klage, person: Tjenestemottaker, 
 @require_POST
 @object_view(Klage, Action.EDIT, url_kwarg="klage_id", person_path=KLAGE_PERSON)
 def klage_outcome(request: HttpRequest, klage: Klage, person: Tjenestemottaker, decision: Decision) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     _require_case_officer(user, klage.vedtak.soknad.bydel_id, "registrere utfallet av klager")
     form = KlageUtfallForm(request.POST)
     if form.is_valid():
@@ -801,7 +772,7 @@ def klage_outcome(request: HttpRequest, klage: Klage, person: Tjenestemottaker, 
                 utfort_av=user, decision=decision, klage_sak=klage, utfall=form.cleaned_data["utfall"]
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, "Statsforvalterens avgjørelse er registrert, og klagesaken er avsluttet.")
             return redirect("cases:klage_detail", klage_id=klage.pk)
@@ -900,14 +871,14 @@ def vedtak_worklist(request: HttpRequest) -> HttpResponse:
     A row shows the person's name only when the user has need to know for that person; the others
     show the vedtak and the case officer who owns the person's case, so the bydel can share the work.
     """
-    user = _user(request)
+    user = acting_user(request)
     today = timezone.localdate()
     weeks = settings.VEDTAK_UTLOPER_UKER
     form = UkerForm(request.GET if "uker" in request.GET else None, initial={"uker": weeks})
     if form.is_bound and form.is_valid():
         weeks = form.cleaned_data["uker"]
-    vm_bydeler = _case_bydeler(user, frozenset({Role.VEDTAKSMYNDIG}))
-    case_bydeler = _case_bydeler(user)
+    vm_bydeler = user.bydel_ids(frozenset({Role.VEDTAKSMYNDIG}))
+    case_bydeler = user.bydel_ids()
 
     til_godkjenning: list[Vedtak] = []
     if vm_bydeler:

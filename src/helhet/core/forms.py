@@ -12,6 +12,25 @@ from helhet.core.models import Bydel, Parorende, Samtykke, Tjenestemottaker, Use
 from helhet.core.rules import identity
 
 
+def apply_validation_error(
+    form: forms.BaseForm, exc: ValidationError, moves: dict[str, tuple[str, str]] | None = None
+) -> None:
+    """Put a service's Norwegian ``ValidationError`` on the form: on its field where the form has one.
+
+    ``moves`` maps a service field to (form field, text put before the message), for a value the
+    form took in another shape (e.g. hours per month for a scope the service checks per week).
+    """
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target, prefix = (moves or {}).get(field, (field, ""))
+            for error in errors:
+                text = " ".join(error.messages)
+                form.add_error(target if target in form.fields else None, f"{prefix} {text}".strip())
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
 class LoginForm(forms.Form):
     username = forms.CharField(
         label="Brukernavn",

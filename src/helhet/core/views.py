@@ -26,8 +26,9 @@ from helhet.core.forms import (
     SearchForm,
     SperringForm,
     VergeForm,
+    apply_validation_error,
 )
-from helhet.core.guards import no_person_data, nodtilgang_view, person_list_view, person_view
+from helhet.core.guards import acting_user, no_person_data, nodtilgang_view, person_list_view, person_view
 from helhet.core.models import (
     AuditAction,
     AuditEvent,
@@ -39,7 +40,6 @@ from helhet.core.models import (
     Samtykke,
     Sperring,
     Tjenestemottaker,
-    User,
 )
 
 SEARCH_LIMIT = 50
@@ -54,23 +54,9 @@ SHOWN_TO_PERSON = [
 ]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _record_list(request: HttpRequest, persons: list[Tjenestemottaker], kind: str) -> None:
     """A list of persons is a read of their names: one audit row per person shown."""
-    audit.record_list(user=_user(request), action=AuditAction.SEARCH, persons=persons, details={"visning": kind})
-
-
-def _apply_validation_error(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
+    audit.record_list(user=acting_user(request), action=AuditAction.SEARCH, persons=persons, details={"visning": kind})
 
 
 @no_person_data
@@ -80,7 +66,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @person_list_view
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     roles = user.roles()
     mine: list[Tjenestemottaker] = []
     if roles & (access.FULL_ID_ROLES | {Role.HELSEFAGARBEIDER, Role.ASSISTENT}):
@@ -117,7 +103,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["q"].strip():
         searched = True
         query = form.cleaned_data["q"].strip()
-        user = _user(request)
+        user = acting_user(request)
         visible = access.visible_persons(user)
         if form.is_identity_number():
             digest = Tjenestemottaker.digest_for(query)
@@ -152,7 +138,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 @person_view(Action.VIEW)
 def person_detail(request: HttpRequest, person: Tjenestemottaker, decision: Decision) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     context = {
         "person": person,
         "decision": decision,
@@ -179,7 +165,7 @@ def person_full_id(request: HttpRequest, person: Tjenestemottaker, decision: Dec
 @person_list_view
 def person_create(request: HttpRequest) -> HttpResponse:
     """Register a new person. Case officers only, in their own bydel."""
-    user = _user(request)
+    user = acting_user(request)
     assignments = [a for a in user.active_assignments() if a.rolle in (Role.SAKSBEHANDLER, Role.VEDTAKSMYNDIG)]
     if not assignments:
         raise PermissionDenied("Bare saksbehandlere kan registrere nye tjenestemottakere.")
@@ -190,7 +176,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         try:
             person = services.opprett_tjenestemottaker(utfort_av=user, data=data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, f"{person.fullt_navn} er registrert. Du er saksbehandler.")
             return redirect("core:person_detail", person_id=person.pk)
@@ -210,10 +196,10 @@ def person_edit(request: HttpRequest, person: Tjenestemottaker, decision: Decisi
         fresh = Tjenestemottaker.objects.get(pk=person.pk)
         try:
             services.endre_tjenestemottaker(
-                utfort_av=_user(request), decision=decision, person=fresh, data=form.cleaned_data
+                utfort_av=acting_user(request), decision=decision, person=fresh, data=form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, "Endringene er lagret.")
             return redirect("core:person_detail", person_id=person.pk)
@@ -236,9 +222,9 @@ def _child_form_view(
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
-            service(utfort_av=_user(request), decision=decision, person=person, data=form.cleaned_data)
+            service(utfort_av=acting_user(request), decision=decision, person=person, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, success)
             return redirect("core:person_detail", person_id=person.pk)
@@ -299,7 +285,7 @@ def samtykke_withdraw(
 ) -> HttpResponse:
     samtykke = get_object_or_404(Samtykke, pk=samtykke_id, tjenestemottaker=person)
     try:
-        services.trekk_samtykke(utfort_av=_user(request), decision=decision, samtykke=samtykke)
+        services.trekk_samtykke(utfort_av=acting_user(request), decision=decision, samtykke=samtykke)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -314,14 +300,14 @@ def sperring_add(request: HttpRequest, person: Tjenestemottaker, decision: Decis
     if request.method == "POST" and form.is_valid():
         try:
             services.opprett_sperring(
-                utfort_av=_user(request),
+                utfort_av=acting_user(request),
                 decision=decision,
                 person=person,
                 sperret_bruker=form.cleaned_data["sperret_bruker"],
                 begrunnelse=form.cleaned_data["begrunnelse"],
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, "Sperringen er registrert og gjelder fra nå.")
             return redirect("core:person_detail", person_id=person.pk)
@@ -338,7 +324,7 @@ def sperring_add(request: HttpRequest, person: Tjenestemottaker, decision: Decis
 def sperring_lift(request: HttpRequest, person: Tjenestemottaker, decision: Decision, sperring_id: int) -> HttpResponse:
     sperring = get_object_or_404(Sperring, pk=sperring_id, tjenestemottaker=person)
     try:
-        services.opphev_sperring(utfort_av=_user(request), decision=decision, sperring=sperring)
+        services.opphev_sperring(utfort_av=acting_user(request), decision=decision, sperring=sperring)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -359,7 +345,7 @@ def person_access_log(request: HttpRequest, person: Tjenestemottaker, decision: 
 def nodtilgang(request: HttpRequest, person_id: str) -> HttpResponse:
     """Break the glass. Shows no person data: the person's page opens after it is granted."""
     person = get_object_or_404(Tjenestemottaker, pk=person_id)
-    user = _user(request)
+    user = acting_user(request)
     decision = access.check(user, Action.VIEW, person)
     if decision.allowed:
         return redirect("core:person_detail", person_id=person.pk)
@@ -368,7 +354,7 @@ def nodtilgang(request: HttpRequest, person_id: str) -> HttpResponse:
         try:
             access.break_glass(user, person, form.cleaned_data["begrunnelse"])
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.warning(
                 request,
@@ -385,7 +371,7 @@ def nodtilgang(request: HttpRequest, person_id: str) -> HttpResponse:
 
 
 def _require_role(request: HttpRequest, role: str) -> None:
-    if role not in _user(request).roles():
+    if role not in acting_user(request).roles():
         raise PermissionDenied("Denne siden er for personvern- og sikkerhetsansvarlig.")
 
 
@@ -452,7 +438,7 @@ def nodtilgang_review(request: HttpRequest, nodtilgang_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.gjennomga_nodtilgang(
-                utfort_av=_user(request),
+                utfort_av=acting_user(request),
                 nodtilgang=item,
                 vurdering=form.cleaned_data["vurdering"],
                 kommentar=form.cleaned_data["kommentar"],

@@ -76,6 +76,10 @@ class User(AbstractUser):
     def has_role(self, *roles: str, at: dt.datetime | None = None) -> bool:
         return bool(self.roles(at) & set(roles))
 
+    def bydel_ids(self, roles: frozenset[str] = BYDEL_ROLES, at: dt.datetime | None = None) -> set[int]:
+        """The bydeler where the user now has one of ``roles`` (default: case officer roles)."""
+        return {a.bydel_id for a in self.active_assignments(at) if a.rolle in roles and a.bydel_id}
+
 
 class RoleAssignment(models.Model):
     """A staff member's role in one place: a bydel, a provider, a unit or a team, for a period."""
