@@ -537,3 +537,26 @@ def test_a_discarded_draft_no_longer_blocks_a_new_vedtak(world: World) -> None:
     assert _draft(world, soknad=vedtak.soknad).status == "utkast"
     with pytest.raises(ValidationError, match="Bare utkast"):
         s.forkast_utkast(utfort_av=world.saksbehandler_1, decision=decision, vedtak=Vedtak.objects.get(pk=vedtak.pk))
+
+
+def test_a_complaint_posted_in_time_is_in_time_even_if_it_arrives_late(world: World) -> None:
+    vedtak = _in_force(world)
+    received = dt.date(2026, 3, 2)  # a Monday; the deadline is Monday 30 March 2026
+    late = services.registrer_klage(
+        utfort_av=world.saksbehandler_1,
+        decision=_decision(world.saksbehandler_1, world.P),
+        vedtak=vedtak,
+        mottatt=dt.date(2026, 4, 2),
+        vedtak_mottatt=received,
+        gjelder="For lite hjelp",
+    )
+    posted = services.registrer_klage(
+        utfort_av=world.saksbehandler_1,
+        decision=_decision(world.saksbehandler_1, world.P),
+        vedtak=vedtak,
+        mottatt=dt.date(2026, 4, 2),
+        vedtak_mottatt=received,
+        gjelder="For lite hjelp",
+        sendt=dt.date(2026, 3, 27),
+    )
+    assert (late.for_sent, posted.for_sent, posted.sendt) == (True, False, dt.date(2026, 3, 27))

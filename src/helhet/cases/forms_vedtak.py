@@ -350,6 +350,12 @@ class KlageForm(forms.Form):
         widget=date_input(),
         help_text="Klagefristen er fire uker fra vedtaket kom fram (pasient- og brukerrettighetsloven § 7-5).",
     )
+    sendt = forms.DateField(
+        label="Klagen ble sendt (poststempel)",
+        widget=date_input(),
+        required=False,
+        help_text="Er klagen postlagt innen fristen, er den kommet i tide selv om den kom fram senere.",
+    )
     klagen_gjelder = forms.CharField(label="Hva klagen gjelder", widget=forms.Textarea(attrs={"rows": 4}))
 
     def clean_mottatt(self) -> dt.date:

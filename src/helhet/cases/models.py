@@ -318,6 +318,7 @@ class Klage(models.Model):
 
     vedtak = models.ForeignKey(Vedtak, on_delete=models.PROTECT, related_name="klager")
     mottatt = models.DateField("klagen mottatt")
+    sendt = models.DateField("klagen sendt (poststempel)", null=True, blank=True)
     vedtak_mottatt = models.DateField("personen mottok vedtaket")
     frist = models.DateField("klagefrist", editable=False)
     for_sent = models.BooleanField("kom for sent", default=False, editable=False)

@@ -647,7 +647,14 @@ def bestillinger_for_leverandor(leverandor_ids: list[int], day: dt.date | None =
 
 
 def registrer_klage(
-    *, utfort_av: User, decision: Decision, vedtak: Vedtak, mottatt: dt.date, vedtak_mottatt: dt.date, gjelder: str
+    *,
+    utfort_av: User,
+    decision: Decision,
+    vedtak: Vedtak,
+    mottatt: dt.date,
+    vedtak_mottatt: dt.date,
+    gjelder: str,
+    sendt: dt.date | None = None,
 ) -> Klage:
     """Register a complaint. A late complaint is registered and flagged, never refused silently."""
     _require_case_officer(utfort_av, vedtak.soknad.bydel)
@@ -657,7 +664,7 @@ def registrer_klage(
         raise ValidationError({"klagen_gjelder": "Skriv hva klagen gjelder."})
     try:
         frist = klage.deadline(vedtak_mottatt)
-        late = klage.is_late(vedtak_mottatt, mottatt)
+        late = klage.is_late(vedtak_mottatt, mottatt, complaint_sent=sendt)
     except InvalidInput as exc:
         raise ValidationError(exc.message) from exc
     if mottatt < vedtak_mottatt:
@@ -666,6 +673,7 @@ def registrer_klage(
         item = Klage.objects.create(
             vedtak=vedtak,
             mottatt=mottatt,
+            sendt=sendt,
             vedtak_mottatt=vedtak_mottatt,
             frist=frist,
             for_sent=late,

@@ -661,6 +661,7 @@ def klage_create(request: HttpRequest, vedtak: Vedtak, person: Tjenestemottaker,
                 mottatt=form.cleaned_data["mottatt"],
                 vedtak_mottatt=form.cleaned_data["vedtak_mottatt"],
                 gjelder=form.cleaned_data["klagen_gjelder"],
+                sendt=form.cleaned_data.get("sendt"),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)

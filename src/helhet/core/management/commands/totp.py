@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -31,7 +32,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         username: str = options["username"]
-        user = get_user_model().objects.filter(username=username).first()
+        try:
+            user = get_user_model().objects.filter(username=username).first()
+        except DatabaseError as exc:
+            raise CommandError(
+                "Databasen er ikke satt opp ennå. Kjør «helhet demo» (eller «helhet migrate») først, "
+                "med samme DATABASE_URL/HELHET_VAR_DIR."
+            ) from exc
         if user is None:
             raise CommandError(f"Fant ingen bruker med brukernavnet «{username}».")
         device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
