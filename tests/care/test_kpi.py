@@ -167,6 +167,14 @@ def test_a_visit_across_midnight_is_split_between_weeks() -> None:
     assert figure(figures, "2024-W01").visits_planned == 1
 
 
+def test_visits_are_counted_by_their_local_planned_date() -> None:
+    """Monday 8 January 00:30 in Oslo is still Sunday 23:30 in UTC: it belongs to week 2."""
+    early = visit(at(2024, 1, 8, 0, 30), at(2024, 1, 8, 1))
+    figures = kontraktsintegritet([scope(7)], [early], JAN_2024)
+    assert figure(figures, "2024-W01").visits_planned == 0
+    assert figure(figures, "2024-W02").visits_planned == 1
+
+
 def test_a_visit_across_the_month_end_is_split_between_months() -> None:
     night = visit(at(2024, 1, 31, 23, 30), at(2024, 2, 1, 0, 30))
     figures = kontraktsintegritet([scope(7)], [night], (dt.date(2024, 1, 29), dt.date(2024, 2, 4)))
@@ -211,6 +219,7 @@ def test_cancelled_missed_and_planned_visits_deliver_nothing() -> None:
     assert week.delivered_hours == 0
     assert (week.visits_planned, week.visits_performed) == (4, 1)
     assert week.rows == tuple(visits)
+    assert not_home.delivered_between(at(2024, 1, 1), at(2024, 1, 8)) == dt.timedelta(0)
 
 
 def test_ratio_above_one_when_more_is_delivered_than_granted() -> None:
