@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "helhet.core",
     "helhet.cases",
+    "helhet.care",
 ]
 
 MIDDLEWARE = [

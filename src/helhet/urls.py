@@ -11,5 +11,6 @@ admin.site.site_title = "Helhet"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("saker/", include("helhet.cases.urls")),
+    path("tjenester/", include("helhet.care.urls")),
     path("", include("helhet.core.urls")),
 ]

@@ -42,6 +42,12 @@ PERSON_KWARGS = {
     "brev_id",
     "klage_id",
     "bestilling_id",
+    "plan_id",
+    "mal_id",
+    "tiltak_id",
+    "besok_id",
+    "oppgave_id",
+    "notat_id",
 }
 ALL_KINDS = {GuardKind.PERSON, GuardKind.PERSON_LIST, GuardKind.NODTILGANG, GuardKind.NONE}
 
@@ -196,6 +202,68 @@ def _case_records(world: Any) -> dict[str, int]:
     }
 
 
+def _care_records(world: Any, vedtak_id: int) -> dict[str, int]:
+    """One record of each delivery kind for P (plan, goal, tiltak, visit, task, note)."""
+    import datetime as dt
+
+    from helhet.care.models import Besok, BesokOppgave, Journalnotat, Mal, Tiltak, Tiltaksplan
+
+    P = world.P
+    plan = Tiltaksplan.objects.create(
+        tjenestemottaker=P,
+        leverandor=world.leverandor,
+        team=world.team_a,
+        viktig_for_meg="Å klare meg selv",
+        endret_av=world.nurse_a,
+    )
+    mal = Mal.objects.create(plan=plan, tekst="Dusje selv")
+    tiltak = Tiltak.objects.create(
+        plan=plan,
+        mal=mal,
+        vedtak_id=vedtak_id,
+        tittel="Dusj",
+        oppgaver=["Dusj"],
+        rrule="FREQ=WEEKLY;BYDAY=MO",
+        vindu_fra=dt.time(8),
+        vindu_til=dt.time(9),
+        varighet_min=30,
+        gyldig_fra=dt.date(2026, 1, 1),
+    )
+    start = dt.datetime(2026, 1, 5, 8, tzinfo=dt.UTC)
+    besok = Besok.objects.create(
+        tiltak=tiltak,
+        tjenestemottaker=P,
+        vedtak_id=vedtak_id,
+        leverandor=world.leverandor,
+        team=world.team_a,
+        dato=dt.date(2026, 1, 5),
+        vindu_start=start,
+        vindu_slutt=start + dt.timedelta(hours=1),
+        varighet_min=30,
+        ansatt=world.nurse_a,
+        status="pagar",
+        inn=start,
+        utfort_av=world.nurse_a,
+    )
+    oppgave = BesokOppgave.objects.create(besok=besok, nr=1, tekst="Dusj")
+    notat = Journalnotat.objects.create(
+        tjenestemottaker=P,
+        besok=besok,
+        tekst="Prøvedatter ringte",
+        forfatter=world.nurse_a,
+        forfatter_navn="N A",
+        flagg="sykepleier",
+    )
+    return {
+        "plan_id": plan.pk,
+        "mal_id": mal.pk,
+        "tiltak_id": tiltak.pk,
+        "besok_id": besok.pk,
+        "oppgave_id": oppgave.pk,
+        "notat_id": notat.pk,
+    }
+
+
 @pytest.mark.django_db
 def test_no_route_leaks_person_data_to_staff_without_need_to_know(world: Any, client: Any, login: Any) -> None:
     P = world.P
@@ -216,11 +284,13 @@ def test_no_route_leaks_person_data_to_staff_without_need_to_know(world: Any, cl
         utloper="2026-01-01T10:00Z",
         start="2026-01-01T08:00Z",
     )
+    case_records = _case_records(world)
     extra = {
         "samtykke_id": samtykke.pk,
         "sperring_id": sperring.pk,
         "nodtilgang_id": nodtilgang.pk,
-        **_case_records(world),
+        **case_records,
+        **_care_records(world, case_records["vedtak_id"]),
     }
     secrets = [P.etternavn, P.fodselsnummer, P.fodselsnummer[6:], "Prøvedatter"]
     outsider = world.nurse_b
@@ -249,3 +319,9 @@ def test_no_route_leaks_person_data_to_staff_without_need_to_know(world: Any, cl
     assert Samtykke.objects.get(pk=samtykke.pk).trukket is None
     assert Sperring.objects.get(pk=sperring.pk).opphevet is None
     assert Nodtilgang.objects.get(pk=nodtilgang.pk).gjennomgatt is None
+    from helhet.care.models import Besok, BesokOppgave, FlaggKvittering, Journalnotat
+
+    assert Besok.objects.get(pk=extra["besok_id"]).status == "pagar"
+    assert BesokOppgave.objects.get(pk=extra["oppgave_id"]).status == "apen"
+    assert Journalnotat.objects.count() == 1
+    assert not FlaggKvittering.objects.exists()
