@@ -301,7 +301,8 @@ class Handling(models.Model):
     key gets the first one's outcome and changes nothing.
     """
 
-    nokkel = models.UUIDField(primary_key=True)
+    id = models.BigAutoField(primary_key=True)
+    nokkel = models.UUIDField()
     besok = models.ForeignKey(Besok, on_delete=models.CASCADE, related_name="handlinger")
     type = models.CharField(max_length=30)
     utfort_av = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -310,6 +311,8 @@ class Handling(models.Model):
     class Meta:
         verbose_name = "handling fra mobil"
         verbose_name_plural = "handlinger fra mobil"
+        # One key per rendered form set: the same key may carry a check-in and a tick, never two check-ins.
+        constraints = [models.UniqueConstraint(fields=["nokkel", "type"], name="handling_nokkel_type")]
 
     def __str__(self) -> str:
         return f"{self.type} {self.nokkel}"

@@ -169,6 +169,20 @@ def _new_version(plan: Tiltaksplan, user: User, hva: str, medvirkning: Medvirkni
     )
 
 
+def _ensure_team_serves(person: Tjenestemottaker, team: Team | None) -> None:
+    """The plan's team serves the person from today (that membership is the team's access ground)."""
+    from helhet.core.models import TjenestemottakerTeam
+
+    if team is None:
+        return
+    today = timezone.localdate()
+    active = TjenestemottakerTeam.objects.filter(tjenestemottaker=person, team=team).filter(
+        TjenestemottakerTeam.active_q(today)
+    )
+    if not active.exists():
+        TjenestemottakerTeam.objects.create(tjenestemottaker=person, team=team, fra=today)
+
+
 def opprett_plan(
     *,
     utfort_av: User,
@@ -194,6 +208,7 @@ def opprett_plan(
             endret_av=utfort_av,
         )
         _new_version(plan, utfort_av, "Planen ble opprettet", medvirkning, first=True)
+        _ensure_team_serves(person, team)
         _record(utfort_av, AuditAction.CREATE, person, plan, decision)
     return plan
 
@@ -216,6 +231,7 @@ def endre_plan(
         plan.team = team
         plan.save(update_fields=["viktig_for_meg", "team"])
         _new_version(plan, utfort_av, "«Hva er viktig for deg?» eller team endret", medvirkning)
+        _ensure_team_serves(plan.tjenestemottaker, team)
         _record(utfort_av, AuditAction.UPDATE, plan.tjenestemottaker, plan, decision, details={"felt": ["plan"]})
     return plan
 
@@ -303,9 +319,8 @@ def _validate_tiltak(tiltak: Tiltak) -> None:
         ends_after = vedtak.tom is not None and (tiltak.gyldig_til is None or tiltak.gyldig_til > vedtak.tom)
         if tiltak.gyldig_fra < vedtak.fom or ends_after:
             periode = f"{vedtak.fom:%d.%m.%Y}–{vedtak.tom:%d.%m.%Y}" if vedtak.tom else f"fra {vedtak.fom:%d.%m.%Y}"
-            raise ValidationError(
-                {"gyldig_fra": f"Tiltaket må ligge innenfor vedtakets periode ({periode}). Juster datoene."}
-            )
+            field = "gyldig_fra" if tiltak.gyldig_fra < vedtak.fom else "gyldig_til"
+            raise ValidationError({field: f"Tiltaket må ligge innenfor vedtakets periode ({periode}). Juster datoene."})
 
 
 def lagre_tiltak(
@@ -412,9 +427,9 @@ def tiltak_flagg(tiltak: Tiltak, day: dt.date | None = None) -> list[str]:
         start = max(day, tiltak.gyldig_fra)
         planned = planned_hours_per_week(siblings, start)
         if planned > vedtak.timer_per_uke + Decimal("0.01"):
+            planned_text, granted_text = (f"{v:.1f}".replace(".", ",") for v in (planned, vedtak.timer_per_uke))
             flags.append(
-                f"Tiltakene planlegger {planned:.1f} timer per uke, "
-                f"men vedtaket gir {vedtak.timer_per_uke:.1f} timer per uke."
+                f"Tiltakene planlegger {planned_text} timer per uke, men vedtaket gir {granted_text} timer per uke."
             )
     return flags
 
@@ -577,10 +592,10 @@ def _repeat(nokkel: uuid.UUID | None, besok: Besok, kind: str) -> bool:
     """True when this exact action (same key) was already carried out: the repeat changes nothing."""
     if nokkel is None:
         return False
-    done = Handling.objects.filter(nokkel=nokkel).first()
+    done = Handling.objects.filter(nokkel=nokkel, type=kind).first()
     if done is None:
         return False
-    if done.besok_id != besok.pk or done.type != kind:
+    if done.besok_id != besok.pk:
         raise ValidationError("Skjemaet er utdatert. Last siden på nytt og prøv igjen.")
     return True
 
@@ -701,36 +716,41 @@ def _sjekk_ut(
     return besok
 
 
-def kryss_av(
+def _kryss_av(
     *,
     utfort_av: User,
     decision: Decision,
     oppgave: BesokOppgave,
     utfort: bool,
     grunn: str = "",
+    nokkel: uuid.UUID | None = None,
 ) -> BesokOppgave:
-    """Tick one task done, or not done with the reason. Ticking again replaces the tick (same visit)."""
-    besok = oppgave.besok
-    _require_visit_staff(utfort_av, besok)
-    if besok.status in (Besok.Status.AVLYST, Besok.Status.IKKE_UTFORT):
-        raise ValidationError("Besøket er avlyst; oppgavene kan ikke krysses av.")
-    if besok.status == Besok.Status.PLANLAGT:
-        raise ValidationError("Sjekk inn på besøket før du krysser av oppgaver.")
-    if besok.status == Besok.Status.UTFORT:
-        raise ValidationError("Besøket er sjekket ut. Skriv et journalnotat hvis noe må rettes.")
+    _require_visit_staff(utfort_av, oppgave.besok)
     if not utfort and not grunn.strip():
         raise ValidationError({"grunn": f"Skriv hvorfor «{oppgave.tekst}» ikke ble utført."})
     with transaction.atomic():
+        # Lock the visit: a tick must not race a check-out or a cancellation.
+        besok = Besok.objects.select_for_update().get(pk=oppgave.besok_id)
+        oppgave = BesokOppgave.objects.get(pk=oppgave.pk)
+        if _repeat(nokkel, besok, f"oppgave:{oppgave.pk}"):
+            return oppgave
+        if besok.status in (Besok.Status.AVLYST, Besok.Status.IKKE_UTFORT):
+            raise ValidationError("Besøket er avlyst; oppgavene kan ikke krysses av.")
+        if besok.status == Besok.Status.PLANLAGT:
+            raise ValidationError("Sjekk inn på besøket før du krysser av oppgaver.")
+        if besok.status == Besok.Status.UTFORT:
+            raise ValidationError("Besøket er sjekket ut. Skriv et journalnotat hvis noe må rettes.")
         oppgave.status = BesokOppgave.Status.UTFORT if utfort else BesokOppgave.Status.IKKE_UTFORT
         oppgave.grunn = "" if utfort else grunn.strip()[:300]
         oppgave.avkrysset = timezone.now()
         oppgave.avkrysset_av = utfort_av
         oppgave.save(update_fields=["status", "grunn", "avkrysset", "avkrysset_av"])
+        _remember(nokkel, besok, f"oppgave:{oppgave.pk}", utfort_av, oppgave.avkrysset)
         _record(utfort_av, AuditAction.UPDATE, besok.tjenestemottaker, oppgave, decision, details={"felt": ["status"]})
     return oppgave
 
 
-def avlys(
+def _avlys(
     *,
     utfort_av: User,
     decision: Decision,
@@ -738,8 +758,8 @@ def avlys(
     grunn: str,
     tekst: str = "",
     ikke_utfort: bool = False,
+    nokkel: uuid.UUID | None = None,
 ) -> Besok:
-    """Cancel a planned visit beforehand (``avlyst``) or record that it did not happen (``ikke_utfort``)."""
     _require_visit_staff(utfort_av, besok)
     if grunn not in Besok.Grunn.values:
         raise ValidationError({"grunn": "Velg en grunn."})
@@ -747,6 +767,8 @@ def avlys(
         raise ValidationError({"grunn_tekst": "Skriv hva som var grunnen."})
     with transaction.atomic():
         besok = Besok.objects.select_for_update().get(pk=besok.pk)
+        if _repeat(nokkel, besok, "avlys"):
+            return besok
         if besok.status != Besok.Status.PLANLAGT:
             raise ValidationError(
                 f"Besøket er {besok.get_status_display().lower()} og kan ikke avlyses."
@@ -756,8 +778,29 @@ def avlys(
         besok.grunn = grunn
         besok.grunn_tekst = tekst.strip()[:300]
         besok.save(update_fields=["status", "grunn", "grunn_tekst", "endret"])
+        _remember(nokkel, besok, "avlys", utfort_av, timezone.now())
         _record(utfort_av, AuditAction.UPDATE, besok.tjenestemottaker, besok, decision, details={"felt": ["status"]})
     return besok
+
+
+def kryss_av(**kwargs: Any) -> BesokOppgave:
+    """Tick one task done, or not done with the reason. Ticking again replaces the tick (same visit).
+
+    With ``nokkel``, a repeated submission of the same tick (a retry) changes nothing, even after a
+    later tick of the same task.
+    """
+    try:
+        return _kryss_av(**kwargs)
+    except _Duplicate:
+        return BesokOppgave.objects.get(pk=kwargs["oppgave"].pk)
+
+
+def avlys(**kwargs: Any) -> Besok:
+    """Cancel a planned visit beforehand (``avlyst``) or record that it did not happen (``ikke_utfort``)."""
+    try:
+        return _avlys(**kwargs)
+    except _Duplicate:
+        return Besok.objects.get(pk=kwargs["besok"].pk)
 
 
 def sjekk_inn(**kwargs: Any) -> Besok:
@@ -799,6 +842,8 @@ def skriv_notat(
     if not utfort_av.has_role(*JOURNAL_ROLES):
         raise ValidationError("Bare helsepersonell og ledere i tjenesten kan skrive i journalen.")
     if nokkel is not None and (same := Journalnotat.objects.filter(nokkel=nokkel).first()) is not None:
+        if same.tjenestemottaker_id != person.pk or same.forfatter_id != utfort_av.pk:
+            raise ValidationError("Skjemaet er utdatert. Last siden på nytt og prøv igjen.")
         return same
     errors: dict[str, str] = {}
     if not tekst.strip():
