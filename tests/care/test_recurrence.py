@@ -495,3 +495,18 @@ def test_matches_python_dateutil_where_it_is_installed() -> None:
             d.date() for d in rrule.rrulestr(text, dtstart=start).between(start, dt.datetime(2024, 12, 31), inc=True)
         ]
         assert rule_dates(parse_rrule(text), start.date(), start.date(), D(2024, 12, 31)) == expected
+
+
+def test_a_window_starting_in_the_spring_gap_never_ends_before_it_starts() -> None:
+    """Found by Hypothesis: 02:00:00.000001 does not exist on 31 March 2024 and moves to 03:00:00.000001."""
+    p = VisitPattern(
+        rrule="FREQ=DAILY",
+        valid_from=dt.date(2024, 1, 1),
+        valid_to=None,
+        window_start=dt.time(2, 0, 0, 1),
+        window_end=dt.time(3, 0),
+        duration=dt.timedelta(minutes=1),
+    )
+    (o,) = occurrences(p, dt.date(2024, 3, 31), dt.date(2024, 3, 31))
+    assert o.window_start.astimezone(dt.UTC) == o.window_end.astimezone(dt.UTC)
+    assert o.window_start.astimezone(dt.UTC) == dt.datetime(2024, 3, 31, 1, 0, 0, 1, tzinfo=dt.UTC)

@@ -328,3 +328,29 @@ def test_the_person_page_shows_plans_and_the_individual_plan(world: World, clien
     assert reverse("care:plan", kwargs={"plan_id": plan.pk}) in page
     assert "koordinator Nina Nilsen" in page
     assert reverse("care:journal", kwargs={"person_id": world.P.pk}) in page
+
+
+@pytest.mark.django_db
+def test_the_plan_names_the_primaerkontakt_and_the_change_is_a_version(
+    world: World, client: Client, login: Login
+) -> None:
+    plan = plan_for(world)
+    assert world.P.primaerkontakt == world.nurse_a
+    login(client, world.nurse_a)
+    url = reverse("care:plan_endre", kwargs={"plan_id": plan.pk})
+    assert "Primærkontakt" in client.get(url).content.decode()
+    data = {"viktig_for_meg": plan.viktig_for_meg, "team": world.team_a.pk, **why()}
+    # An assistant cannot be primærkontakt: not offered, and refused if sent anyway.
+    response = client.post(url, {**data, "primaerkontakt": world.assistant_a.pk})
+    assert response.status_code == 400
+    world.P.refresh_from_db()
+    assert world.P.primaerkontakt == world.nurse_a
+    response = client.post(url, {**data, "primaerkontakt": world.helper_a.pk})
+    assert response.status_code == 302
+    world.P.refresh_from_db()
+    plan.refresh_from_db()
+    assert world.P.primaerkontakt == world.helper_a
+    latest = plan.endringer.order_by("-versjon").first()
+    assert latest is not None and latest.versjon == plan.versjon == 2
+    assert latest.innhold["primaerkontakt"] == str(world.helper_a)
+    assert latest.endret_av == world.nurse_a

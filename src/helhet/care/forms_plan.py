@@ -115,13 +115,30 @@ class PlanEndreForm(MedvirkningForm):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none(), required=False, empty_label="Intet team")
+    primaerkontakt = forms.ModelChoiceField(
+        label="Primærkontakt",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Ingen primærkontakt",
+        help_text="Den faste kontaktpersonen som følger opp personen (sykepleier eller helsefagarbeider).",
+    )
 
-    field_order = ["viktig_for_meg", "team", *MedvirkningForm.MEDVIRKNING_FIELDS]
+    field_order = ["viktig_for_meg", "team", "primaerkontakt", *MedvirkningForm.MEDVIRKNING_FIELDS]
 
     def __init__(self, *args: Any, plan: Tiltaksplan, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"viktig_for_meg": plan.viktig_for_meg, "team": plan.team_id})
+        kwargs.setdefault(
+            "initial",
+            {
+                "viktig_for_meg": plan.viktig_for_meg,
+                "team": plan.team_id,
+                "primaerkontakt": plan.tjenestemottaker.primaerkontakt_id,
+            },
+        )
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = provider_teams({plan.leverandor_id})  # type: ignore[attr-defined]
+        self.fields["primaerkontakt"].queryset = provider_staff(plan.leverandor_id).filter(  # type: ignore[attr-defined]
+            role_assignments__rolle__in=["sykepleier", "helsefagarbeider"]
+        )
 
 
 class MalForm(MedvirkningForm):

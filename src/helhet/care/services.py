@@ -107,6 +107,7 @@ def snapshot(plan: Tiltaksplan) -> dict[str, Any]:
     return {
         "viktig_for_meg": plan.viktig_for_meg,
         "team": str(plan.team) if plan.team else "",
+        "primaerkontakt": str(plan.tjenestemottaker.primaerkontakt or ""),
         "mal": [
             {"id": m.pk, "tekst": m.tekst, "avsluttet": m.avsluttet.isoformat() if m.avsluttet else None}
             for m in plan.mal.all()
@@ -213,6 +214,9 @@ def opprett_plan(
     return plan
 
 
+_KEEP: Any = object()
+
+
 def endre_plan(
     *,
     utfort_av: User,
@@ -221,18 +225,35 @@ def endre_plan(
     viktig_for_meg: str,
     team: Team | None,
     medvirkning: Medvirkning,
+    primaerkontakt: User | None = _KEEP,
 ) -> Tiltaksplan:
+    """Change «Hva er viktig for deg?», the team and (unless left out) the person's primærkontakt."""
     _require_provider_staff(utfort_av, plan.leverandor_id, PLAN_ROLES, MSG_PLAN_ROLE)
     medvirkning.validate()
     if team is not None and team.enhet.leverandor_id != plan.leverandor_id:
         raise ValidationError({"team": f"Teamet hører ikke til {plan.leverandor}."})
+    person = plan.tjenestemottaker
+    allowed_roles = {Role.SYKEPLEIER, Role.HELSEFAGARBEIDER}
+    if (
+        primaerkontakt is not _KEEP
+        and primaerkontakt is not None
+        and plan.leverandor_id not in provider_ids(primaerkontakt, allowed_roles)
+    ):
+        raise ValidationError(
+            {"primaerkontakt": f"Primærkontakten må være sykepleier eller helsefagarbeider hos {plan.leverandor}."}
+        )
+    changed = ["plan"]
     with transaction.atomic():
         plan.viktig_for_meg = viktig_for_meg
         plan.team = team
         plan.save(update_fields=["viktig_for_meg", "team"])
-        _new_version(plan, utfort_av, "«Hva er viktig for deg?» eller team endret", medvirkning)
-        _ensure_team_serves(plan.tjenestemottaker, team)
-        _record(utfort_av, AuditAction.UPDATE, plan.tjenestemottaker, plan, decision, details={"felt": ["plan"]})
+        if primaerkontakt is not _KEEP and person.primaerkontakt_id != (primaerkontakt.pk if primaerkontakt else None):
+            person.primaerkontakt = primaerkontakt
+            person.save(update_fields=["primaerkontakt", "endret"])
+            changed.append("primaerkontakt")
+        _new_version(plan, utfort_av, "«Hva er viktig for deg?», team eller primærkontakt endret", medvirkning)
+        _ensure_team_serves(person, team)
+        _record(utfort_av, AuditAction.UPDATE, person, plan, decision, details={"felt": changed})
     return plan
 
 

@@ -289,6 +289,7 @@ def plan_endre(request: HttpRequest, plan: Tiltaksplan, person: Tjenestemottaker
                 plan=plan,
                 viktig_for_meg=form.cleaned_data["viktig_for_meg"].strip(),
                 team=form.cleaned_data["team"],
+                primaerkontakt=form.cleaned_data["primaerkontakt"],
                 medvirkning=form.medvirkning(),
             )
         except ValidationError as exc:
@@ -296,7 +297,7 @@ def plan_endre(request: HttpRequest, plan: Tiltaksplan, person: Tjenestemottaker
         else:
             messages.success(request, f"Planen er endret (versjon {plan.versjon}).")
             return redirect(_plan_url(plan))
-    return _form_page(request, form, plan, person, "Endre «Hva er viktig for deg?» og team")
+    return _form_page(request, form, plan, person, "Endre «Hva er viktig for deg?», team og primærkontakt")
 
 
 @require_http_methods(["GET", "POST"])

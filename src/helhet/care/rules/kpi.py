@@ -41,6 +41,7 @@ Conventions shared by all figures:
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -70,6 +71,8 @@ _UTC = dt.UTC
 _MICROSECONDS_PER_HOUR = 3_600_000_000
 
 R = TypeVar("R")
+#: A person's id: a UUID in the database (``Tjenestemottaker.pk``), a small int in hand-made tests.
+PersonId = uuid.UUID | int
 Kind = Literal["week", "month"]
 
 
@@ -136,7 +139,7 @@ class DeliveredVisit:
     visit_id: int
     vedtak_id: int
     provider_id: int
-    person_id: int
+    person_id: PersonId
     planned_start: dt.datetime
     status: VisitStatus
     window_start: dt.datetime | None = None
@@ -224,7 +227,7 @@ class GrantedScope:
 class PersonTeam:
     """Who a person should meet: the primærkontakt and the team that serves them (seed 004 l. 291-313)."""
 
-    person_id: int
+    person_id: PersonId
     primaerkontakt_id: int | None
     team_staff_ids: frozenset[int] = frozenset()
 
@@ -250,7 +253,7 @@ class Checklist:
     """
 
     checklist_id: int
-    person_id: int
+    person_id: PersonId
     procedure: str
     steps: tuple[ChecklistStep, ...]
     visit_id: int | None = None
@@ -346,7 +349,7 @@ class ProviderFigure:
 class ContinuityFigure:
     """Kontinuitet for one person over ``start``..``end`` (inclusive local dates)."""
 
-    person_id: int
+    person_id: PersonId
     start: dt.date
     end: dt.date
     staff: frozenset[int]

@@ -389,7 +389,12 @@ class VisitPattern:
     def window_on(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
         """The agreed window on ``day``: it ends the next day when its end clock time is earlier."""
         end_day = day + dt.timedelta(days=1) if self.window_end < self.window_start else day
-        return local_time(day, self.window_start), local_time(end_day, self.window_end)
+        start, end = local_time(day, self.window_start), local_time(end_day, self.window_end)
+        # A start inside the spring gap moves forward an hour and may pass an end just after the gap
+        # (02:30–03:10 becomes 03:30–03:10): the window then shrinks to its start, never runs backwards.
+        if end.astimezone(dt.UTC) < start.astimezone(dt.UTC):
+            end = start
+        return start, end
 
 
 def occurrences(pattern: VisitPattern, start: dt.date, end: dt.date) -> list[Occurrence]:
