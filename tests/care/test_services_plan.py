@@ -12,10 +12,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from care_builders import vedtak_for
 from factories import World
 from helhet.care import services
 from helhet.care.models import Besok, Involvering, Mal, Tiltak, Tiltaksplan, TiltaksplanEndring
-from helhet.cases.models import Soknad, Vedtak
+from helhet.cases.models import Vedtak
 from helhet.core import access
 from helhet.core.access import Action
 from helhet.core.models import AuditAction, AuditEvent, User
@@ -24,29 +25,6 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate
 OK = services.Medvirkning(hvorfor="Samtale med Per om morgenene", involvering=Involvering.PERSONEN)
-
-
-def vedtak_for(world: World, **kw: Any) -> Vedtak:
-    soknad = Soknad.objects.create(
-        tjenestemottaker=world.P, bydel=world.bydel_1, saksbehandler=world.saksbehandler_1, gjelder="Hjelp"
-    )
-    data: dict[str, Any] = {
-        "soknad": soknad,
-        "tjenestemottaker": world.P,
-        "tjenestetype": "praktisk_bistand",
-        "omfang": Decimal(2),
-        "omfang_enhet": "timer_per_uke",
-        "timer_per_uke": Decimal(2),
-        "fom": TODAY() - dt.timedelta(days=10),
-        "tom": TODAY() + dt.timedelta(days=180),
-        "begrunnelse": "Behov",
-        "hjemmel": "hol. § 3-2",
-        "saksbehandler": world.saksbehandler_1,
-        "status": Vedtak.Status.FATTET,
-        "fattet": timezone.now(),
-        **kw,
-    }
-    return Vedtak.objects.create(**data)
 
 
 def edit(user: User, world: World) -> access.Decision:

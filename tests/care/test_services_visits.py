@@ -17,69 +17,18 @@ from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from care_builders import edit_decision, make_visit
 from factories import World
 from helhet.care import services
-from helhet.care.models import Besok, BesokOppgave, Handling, Involvering, Journalnotat, Tiltak, Tiltaksplan
-from helhet.core import access
-from helhet.core.access import Action, Decision
-from helhet.core.models import AuditAction, AuditEvent, Tjenestemottaker, User
+from helhet.care.models import Besok, BesokOppgave, Handling, Involvering, Journalnotat
+from helhet.core.models import AuditAction, AuditEvent, User
 
 pytestmark = pytest.mark.django_db
 
 MEDVIRKNING = services.Medvirkning(hvorfor="Avtalt med Per", involvering=Involvering.PERSONEN)
 
 
-def _edit(user: User, person: Tjenestemottaker) -> Decision:
-    decision = access.check(user, Action.EDIT, person)
-    assert decision.allowed, decision.reason
-    return decision
-
-
-def make_visit(
-    world: World,
-    *,
-    person: Tjenestemottaker | None = None,
-    ansatt: User | None = None,
-    oppgaver: tuple[str, ...] = ("Dusj", "Frokost"),
-    hour: int = 8,
-    kompetanse: str = "ingen",
-    day: dt.date | None = None,
-) -> Besok:
-    """A plan (once per person), one tiltak and its visit on ``day`` (today), through the services."""
-    person = person or world.P
-    day = day or timezone.localdate()
-    decision = _edit(world.nurse_a, person)
-    plan = Tiltaksplan.objects.filter(tjenestemottaker=person, leverandor=world.leverandor).first()
-    if plan is None:
-        plan = services.opprett_plan(
-            utfort_av=world.nurse_a,
-            decision=decision,
-            person=person,
-            leverandor=world.leverandor,
-            team=world.team_a,
-            viktig_for_meg="Å bo hjemme",
-            medvirkning=MEDVIRKNING,
-        )
-    tiltak = services.lagre_tiltak(
-        utfort_av=world.nurse_a,
-        decision=decision,
-        plan=plan,
-        data={
-            "tittel": f"Besøk kl. {hour}",
-            "oppgaver": list(oppgaver),
-            "rrule": "FREQ=DAILY",
-            "vindu_fra": dt.time(hour),
-            "vindu_til": dt.time(hour + 1),
-            "varighet_min": 30,
-            "kompetanse": kompetanse,
-            "neste_vakt": "Nøkkel i nøkkelboks",
-            "fast_ansatt": ansatt or world.helper_a,
-            "gyldig_fra": day,
-        },
-        medvirkning=MEDVIRKNING,
-    )
-    services.generer_besok(day, day, Tiltak.objects.filter(pk=tiltak.pk))
-    return Besok.objects.get(tiltak=tiltak, dato=day)
+_edit = edit_decision
 
 
 def _inn(world: World, besok: Besok, user: User | None = None, **kw: Any) -> Besok:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from care_builders import vedtak_for
 from factories import World
 from helhet.care import services
 from helhet.care.models import Besok, IndividuellPlan, Involvering, Tiltak, Tiltaksplan
@@ -90,29 +90,6 @@ def test_a_weekly_pattern_needs_a_day_and_odd_rules_stay_advanced() -> None:
 
 
 # --- screens -------------------------------------------------------------------------------------------
-
-
-def vedtak_for(world: World, **kw: Any) -> Vedtak:
-    soknad = Soknad.objects.create(
-        tjenestemottaker=world.P, bydel=world.bydel_1, saksbehandler=world.saksbehandler_1, gjelder="Hjelp"
-    )
-    data: dict[str, Any] = {
-        "soknad": soknad,
-        "tjenestemottaker": world.P,
-        "tjenestetype": "praktisk_bistand",
-        "omfang": Decimal(2),
-        "omfang_enhet": "timer_per_uke",
-        "timer_per_uke": Decimal(2),
-        "fom": TODAY() - dt.timedelta(days=10),
-        "tom": TODAY() + dt.timedelta(days=180),
-        "begrunnelse": "Behov",
-        "hjemmel": "hol. § 3-2",
-        "saksbehandler": world.saksbehandler_1,
-        "status": Vedtak.Status.FATTET,
-        "fattet": timezone.now(),
-        **kw,
-    }
-    return Vedtak.objects.create(**data)
 
 
 def plan_for(world: World) -> Tiltaksplan:

@@ -20,9 +20,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from care_builders import make_visit
 from factories import TjenestemottakerFactory, TjenestemottakerTeamFactory, World
 from helhet.care import services
-from helhet.care.models import Besok, BesokOppgave, Handling, Involvering, Journalnotat, Tiltak, Tiltaksplan
+from helhet.care.models import Besok, BesokOppgave, Handling, Involvering, Journalnotat
 from helhet.core import access
 from helhet.core.access import Action
 from helhet.core.models import AuditAction, AuditEvent, Sperring, Tjenestemottaker, User
@@ -31,53 +32,6 @@ pytestmark = pytest.mark.django_db
 
 Login = Callable[[Client, User], object]
 MEDVIRKNING = services.Medvirkning(hvorfor="Avtalt med personen", involvering=Involvering.PERSONEN)
-
-
-def make_visit(
-    world: World,
-    *,
-    person: Tjenestemottaker | None = None,
-    ansatt: User | None = None,
-    oppgaver: tuple[str, ...] = ("Dusj", "Frokost"),
-    hour: int = 8,
-    kompetanse: str = "ingen",
-    day: dt.date | None = None,
-) -> Besok:
-    """A plan (once per person), one tiltak and its visit on ``day`` (today), through the services."""
-    person = person or world.P
-    day = day or timezone.localdate()
-    decision = access.check(world.nurse_a, Action.EDIT, person)
-    plan = Tiltaksplan.objects.filter(tjenestemottaker=person, leverandor=world.leverandor).first()
-    if plan is None:
-        plan = services.opprett_plan(
-            utfort_av=world.nurse_a,
-            decision=decision,
-            person=person,
-            leverandor=world.leverandor,
-            team=world.team_a,
-            viktig_for_meg="Å bo hjemme",
-            medvirkning=MEDVIRKNING,
-        )
-    tiltak = services.lagre_tiltak(
-        utfort_av=world.nurse_a,
-        decision=decision,
-        plan=plan,
-        data={
-            "tittel": f"Morgenstell {hour}",
-            "oppgaver": list(oppgaver),
-            "rrule": "FREQ=DAILY",
-            "vindu_fra": dt.time(hour),
-            "vindu_til": dt.time(hour + 1),
-            "varighet_min": 30,
-            "kompetanse": kompetanse,
-            "neste_vakt": "Nøkkel i nøkkelboks ved døra",
-            "fast_ansatt": ansatt or world.helper_a,
-            "gyldig_fra": day,
-        },
-        medvirkning=MEDVIRKNING,
-    )
-    services.generer_besok(day, day, Tiltak.objects.filter(pk=tiltak.pk))
-    return Besok.objects.get(tiltak=tiltak, dato=day)
 
 
 def _person(world: World, **kwargs: Any) -> Tjenestemottaker:

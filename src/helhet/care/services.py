@@ -9,13 +9,14 @@ nothing the second time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -42,6 +43,8 @@ from helhet.core import audit
 from helhet.core.access import Decision
 from helhet.core.models import AuditAction, Leverandor, Role, Team, Tjenestemottaker, User
 from helhet.core.models.users import CARE_ROLES
+
+T = TypeVar("T")
 
 #: A check-in's position counts as «at the address» within this distance (metres). Only the yes/no is kept.
 POSITION_RADIUS_M = 300
@@ -804,40 +807,32 @@ def _avlys(
     return besok
 
 
-def kryss_av(**kwargs: Any) -> BesokOppgave:
-    """Tick one task done, or not done with the reason. Ticking again replaces the tick (same visit).
+def _duplicate_safe(impl: Callable[..., T], reload: Callable[[dict[str, Any]], T]) -> Callable[..., T]:
+    """``impl`` with a concurrent duplicate (same key, lost the race) answered by the saved state."""
 
-    With ``nokkel``, a repeated submission of the same tick (a retry) changes nothing, even after a
-    later tick of the same task.
-    """
-    try:
-        return _kryss_av(**kwargs)
-    except _Duplicate:
-        return BesokOppgave.objects.get(pk=kwargs["oppgave"].pk)
+    @functools.wraps(impl)
+    def wrapper(**kwargs: Any) -> T:
+        try:
+            return impl(**kwargs)
+        except _Duplicate:
+            return reload(kwargs)
 
-
-def avlys(**kwargs: Any) -> Besok:
-    """Cancel a planned visit beforehand (``avlyst``) or record that it did not happen (``ikke_utfort``)."""
-    try:
-        return _avlys(**kwargs)
-    except _Duplicate:
-        return Besok.objects.get(pk=kwargs["besok"].pk)
+    return wrapper
 
 
-def sjekk_inn(**kwargs: Any) -> Besok:
-    """Check in (see :func:`_sjekk_inn`); a concurrent duplicate with the same key returns the visit unchanged."""
-    try:
-        return _sjekk_inn(**kwargs)
-    except _Duplicate:
-        return Besok.objects.get(pk=kwargs["besok"].pk)
+def _visit_of(kwargs: dict[str, Any]) -> Besok:
+    return Besok.objects.get(pk=kwargs["besok"].pk)
 
 
-def sjekk_ut(**kwargs: Any) -> Besok:
-    """Check out (see :func:`_sjekk_ut`); a concurrent duplicate with the same key returns the visit unchanged."""
-    try:
-        return _sjekk_ut(**kwargs)
-    except _Duplicate:
-        return Besok.objects.get(pk=kwargs["besok"].pk)
+#: Check in: the visit starts; the position (if sent) is compared with the address and dropped.
+sjekk_inn = _duplicate_safe(_sjekk_inn, _visit_of)
+#: Check out: the visit is performed; every task must be ticked done or not done first.
+sjekk_ut = _duplicate_safe(_sjekk_ut, _visit_of)
+#: Tick one task done, or not done with the reason; a retry with the same key changes nothing,
+#: even after a later tick of the same task.
+kryss_av = _duplicate_safe(_kryss_av, lambda kwargs: BesokOppgave.objects.get(pk=kwargs["oppgave"].pk))
+#: Cancel a planned visit beforehand (``avlyst``) or record that it did not happen (``ikke_utfort``).
+avlys = _duplicate_safe(_avlys, _visit_of)
 
 
 # --- journal ---------------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from helhet.care.rules.kpi import (
     is_on_time,
     percent,
 )
+from helhet.care.rules.pattern_text import MONTH_NAMES
 from helhet.care.services import provider_ids
 from helhet.core import access, audit
 from helhet.core.extensions import register_nav_item
@@ -56,20 +57,6 @@ CASE_ROLES = frozenset({Role.SAKSBEHANDLER, Role.VEDTAKSMYNDIG})
 MAX_ROWS = 500
 NO_DATA = "ingen data"
 VIEWS = ("kontrakt", "punktlighet", "kontinuitet", "behandling")
-MONTHS = (
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-)
 STATUS_LABELS = {
     VisitStatus.PLANNED: "Planlagt",
     VisitStatus.PERFORMED: "Utført",
@@ -146,7 +133,7 @@ def _month_choice(first: dt.date) -> Choice:
         "maaned",
         start,
         end,
-        f"{MONTHS[start.month - 1]} {start.year}",
+        f"{MONTH_NAMES[start.month - 1]} {start.year}",
         f"{start:%Y-%m}",
         "month",
         f"{start:%Y-%m}",
