@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -291,9 +291,14 @@ def _contract_visits(scopes: list[GrantedScope], period: Period, leverandor_id: 
 # --- kontraktsintegritet ----------------------------------------------------------------------------
 
 
-def _buckets(period: Period) -> list[tuple[Kind, str, dt.date, dt.date]]:
-    weeks: list[tuple[Kind, str, dt.date, dt.date]] = [("week", *w) for w in iso_weeks(*period)]
-    return weeks + [("month", *m) for m in months(*period)]
+BOTH_KINDS: tuple[Kind, ...] = ("week", "month")
+
+
+def _buckets(period: Period, kinds: Collection[Kind] = BOTH_KINDS) -> list[tuple[Kind, str, dt.date, dt.date]]:
+    weeks: list[tuple[Kind, str, dt.date, dt.date]] = (
+        [("week", *w) for w in iso_weeks(*period)] if "week" in kinds else []
+    )
+    return weeks + ([("month", *m) for m in months(*period)] if "month" in kinds else [])
 
 
 def _competence_met_q() -> Q:
@@ -360,7 +365,9 @@ def _share(numerator: int, denominator: int) -> Fraction | None:
     return Fraction(numerator, denominator) if denominator else None
 
 
-def delivery_figures_sql(scopes: list[GrantedScope], visits: QuerySet[Besok], period: Period) -> list[DeliveryFigure]:
+def delivery_figures_sql(
+    scopes: list[GrantedScope], visits: QuerySet[Besok], period: Period, kinds: Collection[Kind] = BOTH_KINDS
+) -> list[DeliveryFigure]:
     """:func:`kpi.kontraktsintegritet` of ``scopes`` and ``visits``, with the visits aggregated in SQL.
 
     The same figures as the pure function on the same rows (a test compares them), except that
@@ -373,7 +380,7 @@ def delivery_figures_sql(scopes: list[GrantedScope], visits: QuerySet[Besok], pe
         by_key[(scope.vedtak_id, scope.provider_id)].append(scope)
     if not by_key:
         return []
-    buckets = _buckets(period)
+    buckets = _buckets(period, kinds)
     aggregates = _aggregates(buckets)
     names = list(aggregates)
     counted: dict[tuple[int, int], tuple[Any, ...]] = {}
@@ -435,28 +442,39 @@ def delivery_figures_sql(scopes: list[GrantedScope], visits: QuerySet[Besok], pe
 
 
 def kontraktsintegritet_for(
-    period: Period, *, bydel_id: int | None = None, leverandor_id: int | None = None
+    period: Period,
+    *,
+    bydel_id: int | None = None,
+    leverandor_id: int | None = None,
+    kinds: Collection[Kind] = BOTH_KINDS,
 ) -> list[ProviderFigure]:
-    """Kontraktsintegritet per provider, per ISO week and month of ``period`` (the headline, SQL path).
+    """Kontraktsintegritet per provider, per ISO week and/or month of ``period`` (the headline, SQL path).
 
     Each :class:`ProviderFigure` holds its per-vedtak :class:`DeliveryFigure` rows (without visits).
-    Give ``bydel_id`` (the vedtak of persons living there, every provider) and/or ``leverandor_id``.
+    Give ``bydel_id`` (the vedtak of persons living there, every provider) and/or ``leverandor_id``;
+    ``kinds`` limits the buckets to what the caller shows (a month view needs no weeks).
     """
     scopes = granted_scopes(period, bydel_id=bydel_id, leverandor_id=leverandor_id)
-    return per_provider(delivery_figures_sql(scopes, _contract_visits(scopes, period, leverandor_id), period))
+    visits = _contract_visits(scopes, period, leverandor_id)
+    return per_provider(delivery_figures_sql(scopes, visits, period, kinds))
 
 
-def kontraktsintegritet_bydel(bydel_id: int, month_start: dt.date) -> list[ProviderFigure]:
+def kontraktsintegritet_bydel(
+    bydel_id: int, month_start: dt.date, *, kinds: Collection[Kind] = BOTH_KINDS
+) -> list[ProviderFigure]:
     """The month's kontraktsintegritet for every provider delivering vedtak of persons living in the bydel.
 
-    Month and ISO-week figures (weeks cut to the month), each with its per-vedtak rows.
+    Month and ISO-week figures (weeks cut to the month) unless ``kinds`` says otherwise, each with
+    its per-vedtak rows.
     """
-    return kontraktsintegritet_for(month_period(month_start), bydel_id=bydel_id)
+    return kontraktsintegritet_for(month_period(month_start), bydel_id=bydel_id, kinds=kinds)
 
 
-def kontraktsintegritet_leverandor(leverandor_id: int, month_start: dt.date) -> list[ProviderFigure]:
+def kontraktsintegritet_leverandor(
+    leverandor_id: int, month_start: dt.date, *, kinds: Collection[Kind] = BOTH_KINDS
+) -> list[ProviderFigure]:
     """The month's kontraktsintegritet for one provider (month and ISO weeks), with per-vedtak rows."""
-    return kontraktsintegritet_for(month_period(month_start), leverandor_id=leverandor_id)
+    return kontraktsintegritet_for(month_period(month_start), leverandor_id=leverandor_id, kinds=kinds)
 
 
 def kontraktsintegritet_rows(

@@ -212,11 +212,16 @@ class Besok(models.Model):
         ANNET = "annet", "Annet"
 
     id = models.BigAutoField(primary_key=True)
-    tiltak = models.ForeignKey(Tiltak, on_delete=models.PROTECT, related_name="besok")
-    tjenestemottaker = models.ForeignKey(Tjenestemottaker, on_delete=models.PROTECT, related_name="besok")
-    vedtak = models.ForeignKey(Vedtak, null=True, on_delete=models.PROTECT, related_name="besok")
-    leverandor = models.ForeignKey(Leverandor, on_delete=models.PROTECT, related_name="besok")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="besok")
+    # The foreign keys lead composite indexes below (or the unique constraint): no single-column index each.
+    tiltak = models.ForeignKey(Tiltak, on_delete=models.PROTECT, related_name="besok", db_index=False)
+    tjenestemottaker = models.ForeignKey(
+        Tjenestemottaker, on_delete=models.PROTECT, related_name="besok", db_index=False
+    )
+    vedtak = models.ForeignKey(Vedtak, null=True, on_delete=models.PROTECT, related_name="besok", db_index=False)
+    leverandor = models.ForeignKey(Leverandor, on_delete=models.PROTECT, related_name="besok", db_index=False)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="besok", db_index=False
+    )
     dato = models.DateField("dato")
     vindu_start = models.DateTimeField("avtalt fra")
     vindu_slutt = models.DateTimeField("avtalt til")
@@ -229,6 +234,7 @@ class Besok(models.Model):
         on_delete=models.SET_NULL,
         related_name="besok",
         verbose_name="tildelt",
+        db_index=False,
     )
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.PLANLAGT)
     inn = models.DateTimeField("sjekket inn", null=True, blank=True)

@@ -39,6 +39,7 @@ from helhet.care.rules.kpi import (
     DeliveredVisit,
     DeliveryFigure,
     Figure,
+    Kind,
     ProviderFigure,
     VisitStatus,
     is_on_time,
@@ -112,7 +113,7 @@ class Choice:
     end: dt.date
     label: str
     param: str  # "2025-03" or "2025-W10"
-    bucket_kind: str  # the kpi bucket to show: "month" or "week"
+    bucket_kind: Kind  # the kpi bucket to show: "month" or "week"
     bucket_label: str
     previous: str
     following: str
@@ -322,7 +323,10 @@ def _sections(
     url: str, choice: Choice, today: dt.date, *, bydel_id: int | None, leverandor_id: int | None, extra: dict[str, str]
 ) -> list[ProviderSection]:
     contract = _bucket(
-        figures.kontraktsintegritet_for(choice.period, bydel_id=bydel_id, leverandor_id=leverandor_id), choice
+        figures.kontraktsintegritet_for(
+            choice.period, bydel_id=bydel_id, leverandor_id=leverandor_id, kinds=(choice.bucket_kind,)
+        ),
+        choice,
     )
     on_time = figures.punktlighet_for(choice.period, bydel_id=bydel_id, leverandor_id=leverandor_id)
     continuity = figures.kontinuitet_for(_continuity_end(choice, today), bydel_id=bydel_id, leverandor_id=leverandor_id)
@@ -516,7 +520,10 @@ def _drill(
             names.audit("kontrakt_vedtak")
             return ctx
         contract = _bucket(
-            figures.kontraktsintegritet_for(choice.period, bydel_id=bydel_id, leverandor_id=lev_id), choice
+            figures.kontraktsintegritet_for(
+                choice.period, bydel_id=bydel_id, leverandor_id=lev_id, kinds=(choice.bucket_kind,)
+            ),
+            choice,
         ).get(leverandor.pk)
         figs = list(contract.figures) if contract else []
         persons = dict(

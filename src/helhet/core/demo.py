@@ -41,7 +41,7 @@ from typing import Protocol
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -171,12 +171,54 @@ def database_has_data() -> bool:
     return any(model._base_manager.exists() for model in _world_models())
 
 
+#: Append-only tables (``app_label.Model``) whose rows the database itself refuses to delete (a trigger
+#: on PostgreSQL): a reset empties them with TRUNCATE, which row triggers do not see.
+APPEND_ONLY_MODELS: tuple[str, ...] = ("care.Journalnotat",)
+
+
+def _clear_append_only() -> None:
+    """Empty the append-only tables and the tables that refer to them (a reset deletes everything anyway).
+
+    PostgreSQL: one ``TRUNCATE … CASCADE`` (the journal's trigger refuses row deletes). SQLite: the
+    referring rows first, then the table itself (rows that correct other rows are protected against
+    Django's delete, not against SQL's).
+    """
+    targets: list[type[models.Model]] = []
+    for label in APPEND_ONLY_MODELS:
+        try:
+            targets.append(apps.get_model(label))
+        except LookupError:
+            continue
+    if not targets:
+        return
+    referring = [
+        rel.related_model
+        for model in targets
+        for rel in model._meta.related_objects
+        if rel.related_model not in targets and isinstance(rel.related_model, type)
+    ]
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            tables = ", ".join(qn(m._meta.db_table) for m in [*targets, *referring])
+            # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: inside a transaction with pending
+            # checks PostgreSQL refuses TRUNCATE, so run the checks now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {tables} CASCADE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
+            for model in [*referring, *targets]:
+                cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}")  # noqa: S608 - table names from models
+
+
 def _delete_world(out: _Out) -> None:
     """Delete every row of Helhet's tables except the audit trail, whatever protects what.
 
-    Models are tried in reverse registration order and retried until all are empty: a model whose
-    rows are still protected by another's is simply tried again after that one is gone.
+    Append-only tables are emptied first (:func:`_clear_append_only`). Then models are tried in
+    reverse registration order and retried until all are empty: a model whose rows are still
+    protected by another's is simply tried again after that one is gone.
     """
+    _clear_append_only()
     pending = list(reversed(_world_models()))
     for _ in range(len(pending) + 1):
         left: list[type[models.Model]] = []
@@ -1088,12 +1130,13 @@ class _Builder:
 
 
 def build_demo_world(
-    seed: int = 1, *, stdout: Writer | None = None, reset: bool = False, cases: bool = True
+    seed: int = 1, *, stdout: Writer | None = None, reset: bool = False, cases: bool = True, care: bool = True
 ) -> DemoWorld:
     """Build the demo world into an empty database, in one transaction.
 
     ``cases=False`` builds only the core world (organisations, staff, persons): for tests that check
-    nothing else, since the cases (with their letters) take most of the build time.
+    nothing else, since the cases (with their letters) take most of the build time. ``care=False``
+    leaves out the provider's delivery (plans, visits, journal), which needs the cases.
 
     Refuses (:class:`DemoWorldExists`) when the database already has data, unless ``reset`` is
     true: then every row of Helhet's tables except the append-only audit trail is deleted first.
@@ -1120,6 +1163,14 @@ def build_demo_world(
                     random.Random(f"helhet-demo-saker:{seed}"), today=builder.today, stdout=stdout
                 )
             )
+            if care:
+                from helhet.care import demo as care_demo
+
+                builder.counts.update(
+                    care_demo.build_demo_care(
+                        random.Random(f"helhet-demo-tjenester:{seed}"), today=builder.today, stdout=stdout
+                    )
+                )
     world = existing_demo_world(seed)
     assert world is not None
     return DemoWorld(
