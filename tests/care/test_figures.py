@@ -273,6 +273,17 @@ def test_drill_down_keeps_the_visits_behind_the_figure(world: World, delivery: D
     assert week.rows[0].person_id == world.P.pk
 
 
+def test_a_bpa_vedtak_is_not_measured_by_visits(world: World, delivery: Delivery) -> None:
+    """BPA is measured from approved timesheets (issue 6): its 50 hours a week do not count as undelivered visits."""
+    tiltak = delivery.tiltak(delivery.vedtak())
+    delivery.besok(tiltak, dt.date(2025, 3, 3))
+    bpa = delivery.vedtak(timer=Decimal(50))
+    Vedtak.objects.filter(pk=bpa.pk).update(tjenestetype="bpa")
+    (month,) = [f for f in figures.kontraktsintegritet_bydel(world.bydel_1.pk, MARCH) if f.kind == "month"]
+    assert {f.vedtak_id for f in month.figures} == {tiltak.vedtak_id}
+    assert month.granted_hours == Fraction(2 * 31, 7)
+
+
 def test_a_draft_vedtak_grants_nothing(world: World, delivery: Delivery) -> None:
     delivery.vedtak(status=Vedtak.Status.UTKAST)
     assert figures.kontraktsintegritet_bydel(world.bydel_1.pk, MARCH) == []

@@ -200,3 +200,16 @@ def test_cancelled_visits_count_as_planned_not_performed(
     login(client, world.saksbehandler_1)
     _, body = _get(client, "care:leveranse_bydel", **WEEK)
     assert "3 av 4 planlagte besøk utført" in body
+
+
+def test_a_period_that_has_not_ended_is_measured_up_to_today() -> None:
+    from helhet.care.views_figures import parse_choice
+
+    today = dt.date(2026, 12, 2)
+    current = parse_choice({}, today)
+    assert (current.start, current.end, current.bucket_label) == (dt.date(2026, 12, 1), today, "2026-12")
+    assert "hittil (til og med 02.12.)" in current.label
+    past = parse_choice({"maaned": "2026-11"}, today)
+    assert (past.start, past.end) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    week = parse_choice({"uke": "2026-W49"}, today)
+    assert (week.start, week.end) == (dt.date(2026, 11, 30), today)

@@ -52,6 +52,7 @@ from helhet.care.models import (
 )
 from helhet.care.rules import kompetanse
 from helhet.care.rules.kompetanse import Kompetanse
+from helhet.care.rules.kpi import VISIT_SERVICES
 from helhet.cases.models import Bestilling, Vedtak
 from helhet.core.demo import DEMO_USERNAMES
 from helhet.core.models import Role, RoleAssignment, Team, Tjenestemottaker, TjenestemottakerTeam, User
@@ -66,7 +67,6 @@ class Writer(Protocol):
 HISTORY_DAYS = 56
 AHEAD_DAYS = 7
 #: Services delivered as visits by a home-care provider (BPA, støttekontakt, alarms … are not).
-VISIT_SERVICES = ("helsetjenester_i_hjemmet", "praktisk_bistand", "praktisk_bistand_opplaering")
 #: How many persons with home health care the demo nurse's team serves at least (for «Min dag»).
 DEMO_TEAM_MIN_PLANS = 5
 #: The demo logins whose visits today stay planned for the tour.

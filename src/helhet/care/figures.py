@@ -60,6 +60,7 @@ from helhet.care.rules import kompetanse
 from helhet.care.rules.kpi import (
     CONTINUITY_WINDOW_DAYS,
     DAYS_PER_WEEK,
+    VISIT_SERVICES,
     Checklist,
     ChecklistStep,
     ContinuityFigure,
@@ -167,10 +168,18 @@ def _without_overlap(scopes: list[GrantedScope]) -> list[GrantedScope]:
 def granted_scopes(
     period: Period, *, bydel_id: int | None = None, leverandor_id: int | None = None, vedtak_id: int | None = None
 ) -> list[GrantedScope]:
-    """The scopes in force on some day of ``period``: per vedtak and provider, from the bestilling."""
+    """The scopes in force on some day of ``period``: per vedtak and provider, from the bestilling.
+
+    Only services delivered as visits in the home (:data:`kpi.VISIT_SERVICES`): a BPA vedtak is
+    measured from its timesheets, not from visits.
+    """
     start, end = period
     qs = Bestilling.objects.filter(
-        vedtak__utfall=Vedtak.Utfall.INNVILGET, vedtak__status__in=MADE, fra__lte=end, vedtak__fom__lte=end
+        vedtak__utfall=Vedtak.Utfall.INNVILGET,
+        vedtak__status__in=MADE,
+        vedtak__tjenestetype__in=VISIT_SERVICES,
+        fra__lte=end,
+        vedtak__fom__lte=end,
     ).filter(Q(til__isnull=True) | Q(til__gte=start), Q(vedtak__tom__isnull=True) | Q(vedtak__tom__gte=start))
     if bydel_id is not None:
         qs = qs.filter(vedtak__tjenestemottaker__bydel_id=bydel_id)

@@ -16,6 +16,7 @@ as plain ids and dates (no health data).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -166,7 +167,18 @@ def _week_choice(day: dt.date) -> Choice:
 
 
 def parse_choice(params: Any, today: dt.date) -> Choice:
-    """``?uke=2025-W10`` or ``?maaned=2025-03``; anything else: this month."""
+    """``?uke=2025-W10`` or ``?maaned=2025-03``; anything else: this month.
+
+    A period that has not ended is measured up to today: granted hours and planned visits of days
+    still to come would otherwise count as not delivered.
+    """
+    choice = _parse_choice(params, today)
+    if choice.start <= today < choice.end:
+        return dataclasses.replace(choice, end=today, label=f"{choice.label}, hittil (til og med {today:%d.%m.})")
+    return choice
+
+
+def _parse_choice(params: Any, today: dt.date) -> Choice:
     week = re.fullmatch(r"(\d{4})-W(\d{2})", params.get("uke", ""))
     if week:
         try:

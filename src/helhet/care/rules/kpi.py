@@ -54,6 +54,11 @@ from typing import Generic, Literal, TypeVar
 from helhet.care.rules import OSLO, InvalidInput
 
 DAYS_PER_WEEK = 7
+#: The services whose delivery is recorded as visits in the home, so measured here (KPR codes 15, 1, 2:
+#: helsetjenester i hjemmet, praktisk bistand – daglige gjøremål, praktisk bistand – opplæring;
+#: ``shared/facts/iplos_kpr.md`` § 3.1). BPA (code 3) is measured from approved timesheets (issue 6);
+#: støttekontakt, dagaktivitet and avlastning are delivered outside home visits and are not counted.
+VISIT_SERVICES = ("helsetjenester_i_hjemmet", "praktisk_bistand", "praktisk_bistand_opplaering")
 #: Days of history in the continuity figure (issue 4: «distinct staff per person per 14 days»).
 CONTINUITY_WINDOW_DAYS = 14
 
