@@ -333,6 +333,35 @@ def test_kontinuitet_two_staff_in_14_days_one_outside_the_team(world: World, del
     assert early.known_share.value == 0
 
 
+def test_kontinuitet_headline_in_sql_equals_the_pure_figures(world: World, delivery: Delivery) -> None:
+    other_person = TjenestemottakerFactory(bydel=world.bydel_1, primaerkontakt=world.nurse_b)
+    tiltak = delivery.tiltak(delivery.vedtak())
+    other = delivery.tiltak(delivery.vedtak(other_person))
+    delivery.besok(tiltak, dt.date(2025, 3, 10), by=world.nurse_a)  # primærkontakt
+    delivery.besok(tiltak, dt.date(2025, 3, 11), by=world.helper_a)  # team A
+    delivery.besok(tiltak, dt.date(2025, 3, 12), by=world.nurse_b)  # not P's team
+    delivery.besok(tiltak, dt.date(2025, 3, 13), by=world.helper_a)  # the same face again
+    delivery.besok(tiltak, dt.date(2025, 2, 27), by=world.nurse_b)  # outside the window
+    delivery.besok(tiltak, dt.date(2025, 3, 9), status=Besok.Status.AVLYST)  # not performed
+    late_night = delivery.besok(tiltak, dt.date(2025, 3, 14), inn=at(dt.date(2025, 3, 15), 0, 30))
+    assert late_night.inn is not None  # checked in after midnight: belongs to 15 March, outside the window
+    delivery.besok(other, dt.date(2025, 3, 12), by=world.nurse_b)  # the other person's primærkontakt
+    delivery.besok(other, dt.date(2025, 3, 13), by=world.helper_a)  # not on a team serving the other person
+
+    for kwargs in ({"bydel_id": world.bydel_1.pk}, {"leverandor_id": world.leverandor.pk}):
+        pure = figures.kontinuitet_for(dt.date(2025, 3, 14), **kwargs)  # type: ignore[arg-type]
+        sql = figures.kontinuitet_headline(dt.date(2025, 3, 14), **kwargs)  # type: ignore[arg-type]
+        assert set(sql) == set(pure) == {world.leverandor.pk}
+        for provider_id, summary in pure.items():
+            headline = sql[provider_id]
+            assert (headline.start, headline.end) == (summary.start, summary.end)
+            assert headline.mean_distinct_staff == summary.mean_distinct_staff == Fraction(3 + 2, 2)
+            assert (headline.known_share.numerator, headline.known_share.denominator) == (
+                summary.known_share.numerator,
+                summary.known_share.denominator,
+            ) == (3 + 1, 4 + 2)
+
+
 def test_behandlingsintegritet_three_of_four_steps(world: World, delivery: Delivery) -> None:
     tiltak = delivery.tiltak(delivery.vedtak(), prosedyre="Sårstell")
     besok = delivery.besok(tiltak, dt.date(2025, 3, 3))

@@ -50,8 +50,22 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Case, Count, DateTimeField, F, IntegerField, Q, QuerySet, Sum, TextField, Value, When
-from django.db.models.functions import Cast, Greatest, Least
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least
 from django.db.models.lookups import Contains
 from django.utils import timezone
 
@@ -653,6 +667,70 @@ def kontinuitet_for(
             known_share=known,
         )
     return result
+
+
+def kontinuitet_headline(
+    end: dt.date,
+    *,
+    bydel_id: int | None = None,
+    leverandor_id: int | None = None,
+    window_days: int = CONTINUITY_WINDOW_DAYS,
+) -> dict[int, ContinuitySummary]:
+    """:func:`kontinuitet_for` counted in SQL, for the headline: the same two figures, no rows.
+
+    Per provider and person: distinct staff and visits by the team or primærkontakt among the
+    performed visits checked in on the ``window_days`` local dates ending on ``end``; today's team
+    and primærkontakt (as :func:`kpi.kontinuitet`). ``persons`` and the rows are left empty: the
+    drill-down uses :func:`kontinuitet_for`. A test compares the two on the same rows.
+    """
+    start = end - dt.timedelta(days=window_days - 1)
+    day = today()
+    staff = Coalesce("utfort_av_id", "ansatt_id")
+    on_team = Exists(
+        RoleAssignment.objects.filter(
+            user_id=OuterRef("staff"),
+            gyldig_fra__lte=day,
+            team__tjenestemottaker_tilknytning__tjenestemottaker_id=OuterRef("tjenestemottaker_id"),
+        )
+        .filter(Q(gyldig_til__isnull=True) | Q(gyldig_til__gte=day))
+        .filter(TjenestemottakerTeam.active_q(day, prefix="team__tjenestemottaker_tilknytning__"))
+    )
+    rows = (
+        _besok_in((start, end), bydel_id=bydel_id, leverandor_id=leverandor_id, read_edges=True)
+        .filter(
+            status=Besok.Status.UTFORT,
+            inn__gte=local_midnight(start),
+            inn__lt=local_midnight(end + dt.timedelta(days=1)),
+        )
+        .annotate(staff=staff)
+        .order_by()
+        .values("leverandor_id", "tjenestemottaker_id")
+        .annotate(
+            with_staff=Count("id", filter=Q(staff__isnull=False)),
+            distinct=Count("staff", distinct=True),
+            known=Count("id", filter=Q(staff=F("tjenestemottaker__primaerkontakt_id")) | Q(on_team)),
+        )
+        .values_list("leverandor_id", "with_staff", "distinct", "known")
+    )
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # persons with staff, Σ distinct, Σ known, Σ n
+    for provider_id, with_staff, distinct, known in rows:
+        total = totals[provider_id]
+        if with_staff:
+            total[0] += 1
+            total[1] += distinct
+        total[2] += known
+        total[3] += with_staff
+    return {
+        provider_id: ContinuitySummary(
+            provider_id=provider_id,
+            start=start,
+            end=end,
+            persons=(),
+            mean_distinct_staff=_ratio(staffed_sum, persons) if persons else None,
+            known_share=Figure("kontinuitet", known, n, (), ()),
+        )
+        for provider_id, (persons, staffed_sum, known, n) in sorted(totals.items())
+    }
 
 
 # --- behandlingsintegritet --------------------------------------------------------------------------

@@ -341,7 +341,9 @@ def _sections(
         choice,
     )
     on_time = figures.punktlighet_for(choice.period, bydel_id=bydel_id, leverandor_id=leverandor_id)
-    continuity = figures.kontinuitet_for(_continuity_end(choice, today), bydel_id=bydel_id, leverandor_id=leverandor_id)
+    continuity = figures.kontinuitet_headline(
+        _continuity_end(choice, today), bydel_id=bydel_id, leverandor_id=leverandor_id
+    )
     checklist = figures.behandlingsintegritet_for(choice.period, bydel_id=bydel_id, leverandor_id=leverandor_id)
     ids = set(contract) | set(on_time) | set(continuity) | set(checklist)
     if leverandor_id is not None:
