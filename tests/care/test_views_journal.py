@@ -137,3 +137,12 @@ def test_an_outsider_gets_403_on_the_journal(world: World, client: Client, login
         assert response.status_code == 403
         assert "venstre fot" not in response.content.decode()
     assert Journalnotat.objects.count() == 1 and not FlaggKvittering.objects.exists()
+
+
+def test_the_menu_counts_open_flags(world: World, client: Client, login: Login) -> None:
+    login(client, world.nurse_a)
+    assert "nav-count" not in client.get(reverse("care:flagg")).content.decode()
+    note = client.post(reverse("care:journal_skriv", kwargs={"person_id": world.P.pk}), note_form(flagg="sykepleier"))
+    assert note.status_code == 302
+    body = client.get(reverse("core:home")).content.decode()
+    assert re.search(r'Flagg <span class="nav-count">1<span class="visually-hidden"> åpne</span>', body)

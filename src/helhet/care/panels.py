@@ -72,6 +72,13 @@ def person_care(request: HttpRequest, person: Tjenestemottaker, decision: Decisi
     }
 
 
+def open_flag_count(user: Any) -> int:
+    """Open flags the user would see under «Flagg» (the same query, counted)."""
+    from helhet.care.views_journal import visible_open_flags
+
+    return int(visible_open_flags(user).count())
+
+
 def register() -> None:
     register_person_panel("care/_person_care.html", person_care, order=20)
-    register_nav_item("Flagg", "care:flagg", FLAG_ROLES, order=35)
+    register_nav_item("Flagg", "care:flagg", FLAG_ROLES, order=35, count=open_flag_count)

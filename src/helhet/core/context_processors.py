@@ -17,6 +17,7 @@ class NavItem:
     label: str
     url: str
     url_name: str
+    count: int = 0
 
 
 register_nav_item("Oversikt", "core:home", order=0)
@@ -35,7 +36,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": [], "user_roles": []}
     roles = user.roles()
     items = [
-        NavItem(entry.label, reverse(entry.url_name), entry.url_name)
+        NavItem(entry.label, reverse(entry.url_name), entry.url_name, entry.count(user) if entry.count else 0)
         for entry in nav_items()
         if not entry.roles or roles & entry.roles
     ]

@@ -25,6 +25,8 @@ class NavEntry:
     url_name: str
     roles: frozenset[str]  # empty: every staff user
     order: int
+    #: How many things wait there for this user (shown beside the label; 0 shows nothing). Keep it one query.
+    count: Callable[[Any], int] | None = None
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,14 @@ _NAV: dict[str, NavEntry] = {}
 _PANELS: dict[str, PersonPanel] = {}
 
 
-def register_nav_item(label: str, url_name: str, roles: frozenset[str] = frozenset(), order: int = 50) -> None:
-    _NAV[url_name] = NavEntry(label, url_name, roles, order)
+def register_nav_item(
+    label: str,
+    url_name: str,
+    roles: frozenset[str] = frozenset(),
+    order: int = 50,
+    count: Callable[[Any], int] | None = None,
+) -> None:
+    _NAV[url_name] = NavEntry(label, url_name, roles, order, count)
 
 
 def nav_items() -> list[NavEntry]:
