@@ -356,10 +356,14 @@ def test_kontinuitet_headline_in_sql_equals_the_pure_figures(world: World, deliv
             headline = sql[provider_id]
             assert (headline.start, headline.end) == (summary.start, summary.end)
             assert headline.mean_distinct_staff == summary.mean_distinct_staff == Fraction(3 + 2, 2)
-            assert (headline.known_share.numerator, headline.known_share.denominator) == (
-                summary.known_share.numerator,
-                summary.known_share.denominator,
-            ) == (3 + 1, 4 + 2)
+            assert (
+                (headline.known_share.numerator, headline.known_share.denominator)
+                == (
+                    summary.known_share.numerator,
+                    summary.known_share.denominator,
+                )
+                == (3 + 1, 4 + 2)
+            )
 
 
 def test_behandlingsintegritet_three_of_four_steps(world: World, delivery: Delivery) -> None:
