@@ -70,6 +70,8 @@ def registered() -> dict[str, Benchmark]:
     from django.utils.module_loading import autodiscover_modules
 
     autodiscover_modules("bench")
+    import helhet.planning.bench  # noqa: F401 (the planner is pure Python, not an installed app)
+
     return dict(sorted(_REGISTRY.items()))
 
 
