@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Playwright, Response, sync_playwright
+
+from browser_support import DESKTOP
 
 # Sync Playwright keeps an asyncio event loop in this thread; Django's ORM would otherwise refuse
 # to run here (SynchronousOnlyOperation) although nothing runs concurrently.
@@ -156,4 +158,24 @@ def web(chromium_browser: Browser, live_server: Any, screenshot_dir: Path) -> Ge
     try:
         yield tab
     finally:
+        context.close()
+
+
+@pytest.fixture
+def tabs(chromium_browser: Browser, live_server: Any, screenshot_dir: Path) -> Iterator[Callable[..., Web]]:
+    """``tabs()`` opens a fresh, logged-out browser context per user; ``tabs(PHONE, mobile=True)`` a phone."""
+    contexts = []
+
+    def open_tab(viewport: dict[str, int] = DESKTOP, *, mobile: bool = False) -> Web:
+        context = chromium_browser.new_context(
+            locale="nb-NO", timezone_id="Europe/Oslo", viewport=viewport, is_mobile=mobile, has_touch=mobile
+        )
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        tab = Web(page=context.new_page(), base_url=live_server.url, screenshot_dir=screenshot_dir)
+        tab.page.on("pageerror", lambda exc: tab.errors.append(f"JavaScript error: {exc}"))
+        return tab
+
+    yield open_tab
+    for context in contexts:
         context.close()

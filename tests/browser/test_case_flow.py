@@ -11,20 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-import secrets
-from collections.abc import Iterator
-from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from browser_support import log_in, make_staff
 from helhet.cases.models import Bestilling, EgenbetalingSats, Henvendelse, Klage, Soknad, Vedtak, Vedtaksbrev
 from helhet.cases.rules.egenbetaling import OSLO_2019
 from helhet.core.models import (
@@ -35,9 +30,7 @@ from helhet.core.models import (
     Kontaktpunkt,
     Leverandor,
     Role,
-    RoleAssignment,
     Tjenestemottaker,
-    User,
 )
 from helhet.core.rules import identity, orgnr
 
@@ -45,21 +38,6 @@ if TYPE_CHECKING:
     from conftest import Web
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Multebær-Myr-Fjellbjørk-77"
-
-
-@dataclass
-class Staff:
-    user: User
-    device: TOTPDevice
-
-
-def _staff(username: str, first: str, last: str, rolle: str, **place: Any) -> Staff:
-    user = User.objects.create_user(username=username, password=PASSWORD, first_name=first, last_name=last)
-    RoleAssignment.objects.create(user=user, rolle=rolle, **place)
-    device = TOTPDevice.objects.create(user=user, name="app", key=secrets.token_hex(20), confirmed=True)
-    return Staff(user, device)
 
 
 @pytest.fixture
@@ -95,47 +73,10 @@ def cast(transactional_db: None) -> dict[str, Any]:
     return {
         "person": person,
         "private": private,
-        "officer": _staff("saksbehandler", "Sigrid", "Saksen", Role.SAKSBEHANDLER, bydel=bydel),
-        "approver": _staff("vedtaksmyndig", "Vegard", "Vedtak", Role.VEDTAKSMYNDIG, bydel=bydel),
-        "provider": _staff("leder", "Lene", "Lun", Role.LEDER, enhet=enhet),
+        "officer": make_staff("saksbehandler", "Sigrid", "Saksen", Role.SAKSBEHANDLER, bydel=bydel),
+        "approver": make_staff("vedtaksmyndig", "Vegard", "Vedtak", Role.VEDTAKSMYNDIG, bydel=bydel),
+        "provider": make_staff("leder", "Lene", "Lun", Role.LEDER, enhet=enhet),
     }
-
-
-@pytest.fixture
-def tabs(chromium_browser: Browser, live_server: Any, screenshot_dir: Path) -> Iterator[Any]:
-    """Open a fresh, logged-out browser context per user."""
-    from conftest import Web
-
-    contexts = []
-
-    def open_tab() -> Web:
-        context = chromium_browser.new_context(
-            locale="nb-NO", timezone_id="Europe/Oslo", viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        tab = Web(page=context.new_page(), base_url=live_server.url, screenshot_dir=screenshot_dir)
-        tab.page.on("pageerror", lambda exc: tab.errors.append(f"JavaScript error: {exc}"))
-        return tab
-
-    yield open_tab
-    for context in contexts:
-        context.close()
-
-
-def _code(device: TOTPDevice) -> str:
-    device.refresh_from_db()
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
-
-
-def _login(tab: Web, staff: Staff) -> None:
-    tab.goto("/logg-inn/")
-    tab.page.get_by_label("Brukernavn").fill(staff.user.username)
-    tab.page.get_by_label("Passord").fill(PASSWORD)
-    tab.click_and_load(tab.page.get_by_role("button", name="Neste"))
-    tab.page.get_by_label("Engangskode fra autentiseringsappen").fill(_code(staff.device))
-    tab.click_and_load(tab.page.get_by_role("button", name="Logg inn"))
-    expect(tab.page.get_by_role("button", name="Logg ut")).to_be_visible()
 
 
 def _submit(tab: Web, name: str) -> None:
@@ -154,7 +95,7 @@ def test_inquiry_to_vedtak_letter_brukervalg_order_and_complaint(cast: dict[str,
 
     # --- the case officer: inquiry, acknowledgement, application, kartlegging, draft vedtak --------
     officer = tabs()
-    _login(officer, cast["officer"])
+    log_in(officer, cast["officer"])
     officer.goto("/saker/henvendelser/ny/")
     page = officer.page
     page.get_by_label("Fødselsnummer eller D-nummer").fill(person.fodselsnummer)
@@ -194,7 +135,7 @@ def test_inquiry_to_vedtak_letter_brukervalg_order_and_complaint(cast: dict[str,
 
     # --- the second role approves; the letter is made ------------------------------------------------
     approver = tabs()
-    _login(approver, cast["approver"])
+    log_in(approver, cast["approver"])
     approver.goto("/saker/vedtak/")
     approver.check("sak-05-vedtak-arbeidsliste")
     approver.goto(f"/saker/vedtak/{vedtak.pk}/")
@@ -243,7 +184,7 @@ def test_inquiry_to_vedtak_letter_brukervalg_order_and_complaint(cast: dict[str,
 
     # --- the chosen provider sees the order and takes it in ------------------------------------------
     provider = tabs()
-    _login(provider, cast["provider"])
+    log_in(provider, cast["provider"])
     provider.goto("/saker/bestillinger/")
     expect(provider.page.get_by_text("Ragnhild Elvestad")).to_be_visible()
     provider.check("sak-08-bestillinger")

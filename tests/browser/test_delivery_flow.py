@@ -9,19 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-import secrets
-from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
+from browser_support import PHONE, log_in, make_staff
 from helhet.care import services
 from helhet.care.models import Besok, BesokOppgave, FlaggKvittering, Involvering, Journalnotat
 from helhet.cases.models import Bestilling, Henvendelse, Soknad, Vedtak
@@ -34,10 +29,8 @@ from helhet.core.models import (
     Kommune,
     Leverandor,
     Role,
-    RoleAssignment,
     Team,
     Tjenestemottaker,
-    User,
 )
 from helhet.core.rules import identity, orgnr
 
@@ -45,25 +38,6 @@ if TYPE_CHECKING:
     from conftest import Web
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Multebær-Myr-Fjellbjørk-77"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-@dataclass
-class Staff:
-    user: User
-    device: TOTPDevice
-
-
-def _staff(username: str, first: str, last: str, rolle: str, hpr: str = "", **place: Any) -> Staff:
-    user = User.objects.create_user(
-        username=username, password=PASSWORD, first_name=first, last_name=last, hpr_nummer=hpr
-    )
-    RoleAssignment.objects.create(user=user, rolle=rolle, **place)
-    device = TOTPDevice.objects.create(user=user, name="app", key=secrets.token_hex(20), confirmed=True)
-    return Staff(user, device)
 
 
 @pytest.fixture
@@ -80,10 +54,10 @@ def cast(transactional_db: None) -> dict[str, Any]:
     enhet = Enhet.objects.create(leverandor=provider, navn="Trygg Hjemme Nord")
     team = Team.objects.create(enhet=enhet, navn="Team Nord")
     team.bydeler.add(bydel)
-    officer = _staff("saksbehandler", "Sigrid", "Saksen", Role.SAKSBEHANDLER, bydel=bydel)
-    nurse = _staff("sykepleier", "Nora", "Nordli", Role.SYKEPLEIER, hpr="1234567", team=team)
-    helper = _staff("helsefagarbeider", "Hanne", "Hjelpe", Role.HELSEFAGARBEIDER, team=team)
-    leader = _staff("leder", "Leif", "Leder", Role.LEDER, enhet=enhet)
+    officer = make_staff("saksbehandler", "Sigrid", "Saksen", Role.SAKSBEHANDLER, bydel=bydel)
+    nurse = make_staff("sykepleier", "Nora", "Nordli", Role.SYKEPLEIER, hpr="1234567", team=team)
+    helper = make_staff("helsefagarbeider", "Hanne", "Hjelpe", Role.HELSEFAGARBEIDER, team=team)
+    leader = make_staff("leder", "Leif", "Leder", Role.LEDER, enhet=enhet)
 
     person = Tjenestemottaker(
         fornavn="Ragnhild",
@@ -177,43 +151,6 @@ def cast(transactional_db: None) -> dict[str, Any]:
     return {"person": person, "besok": besok, "officer": officer, "nurse": nurse, "helper": helper}
 
 
-@pytest.fixture
-def tabs(chromium_browser: Browser, live_server: Any, screenshot_dir: Path) -> Iterator[Any]:
-    """Open a fresh, logged-out browser context per user, phone- or desktop-sized."""
-    from conftest import Web
-
-    contexts = []
-
-    def open_tab(viewport: dict[str, int] = DESKTOP, *, mobile: bool = False) -> Web:
-        context = chromium_browser.new_context(
-            locale="nb-NO", timezone_id="Europe/Oslo", viewport=viewport, is_mobile=mobile, has_touch=mobile
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        tab = Web(page=context.new_page(), base_url=live_server.url, screenshot_dir=screenshot_dir)
-        tab.page.on("pageerror", lambda exc: tab.errors.append(f"JavaScript error: {exc}"))
-        return tab
-
-    yield open_tab
-    for context in contexts:
-        context.close()
-
-
-def _code(device: TOTPDevice) -> str:
-    device.refresh_from_db()
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
-
-
-def _login(tab: Web, staff: Staff) -> None:
-    tab.goto("/logg-inn/")
-    tab.page.get_by_label("Brukernavn").fill(staff.user.username)
-    tab.page.get_by_label("Passord").fill(PASSWORD)
-    tab.click_and_load(tab.page.get_by_role("button", name="Neste"))
-    tab.page.get_by_label("Engangskode fra autentiseringsappen").fill(_code(staff.device))
-    tab.click_and_load(tab.page.get_by_role("button", name="Logg inn"))
-    expect(tab.page.get_by_role("button", name="Logg ut")).to_be_visible()
-
-
 def _figure_text(tab: Web) -> str:
     return re.sub(r"\s+", " ", tab.page.locator("main").inner_text())
 
@@ -226,7 +163,7 @@ def test_helper_performs_a_visit_on_a_phone_nurse_sees_the_flag_bydel_figures_ch
 
     # --- the bydel's figures before the visit -----------------------------------------------------------
     officer = tabs()
-    _login(officer, cast["officer"])
+    log_in(officer, cast["officer"])
     officer.goto("/tjenester/leveranse/bydel/")
     expect(officer.page.get_by_text("Trygg Hjemme AS").first).to_be_visible()
     officer.check("leveranse-01-bydel-for")
@@ -235,7 +172,7 @@ def test_helper_performs_a_visit_on_a_phone_nurse_sees_the_flag_bydel_figures_ch
 
     # --- the helsefagarbeider, on her phone -----------------------------------------------------------------
     helper = tabs(PHONE, mobile=True)
-    _login(helper, cast["helper"])
+    log_in(helper, cast["helper"])
     helper.goto("/tjenester/min-dag/")
     page = helper.page
     card = page.locator(f"#besok-{besok.pk}")
@@ -272,7 +209,7 @@ def test_helper_performs_a_visit_on_a_phone_nurse_sees_the_flag_bydel_figures_ch
 
     # --- the nurse sees the flag and acknowledges it ----------------------------------------------------
     nurse = tabs()
-    _login(nurse, cast["nurse"])
+    log_in(nurse, cast["nurse"])
     nurse.goto("/tjenester/flagg/")
     expect(nurse.page.get_by_text("Hoven venstre ankel")).to_be_visible()
     nurse.check("leveranse-05-flagg")

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from browser_support import totp_code
 from helhet.core.models import (
     AuditEvent,
     Bydel,
@@ -113,12 +113,6 @@ def build_cast() -> Cast:
     return Cast(nurse=nurse, device=device, p_in=p_in, p_out=p_out)
 
 
-def current_code(device: TOTPDevice) -> str:
-    """The code the nurse's authenticator app shows right now."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
-
-
 def log_in(web: Web, cast: Cast) -> None:
     page = web.page
     web.goto("/")
@@ -133,7 +127,7 @@ def log_in(web: Web, cast: Cast) -> None:
     expect(page.get_by_role("heading", name="Bekreft med engangskode")).to_be_visible()
     web.check("02-engangskode")
 
-    page.get_by_label("Engangskode fra autentiseringsappen", exact=True).fill(current_code(cast.device))
+    page.get_by_label("Engangskode fra autentiseringsappen", exact=True).fill(totp_code(cast.device))
     response = web.click_and_load(page.get_by_role("button", name="Logg inn", exact=True))
     assert response.status == 200
     assert web.path() == "/", f"a verified login should land on the home page, not {web.path()}"
