@@ -73,7 +73,7 @@ def solve(problem: Problem, *, time_limit: float, seed: int = 0) -> Solution:
     time_cb = routing.RegisterTransitMatrix(transit)
     routing.SetArcCostEvaluatorOfAllVehicles(arc_cb)
     finite_ends = [x for x in c.send if math.isfinite(x)]
-    horizon = 4 * _up(max([c.horizon, *finite_ends]))
+    horizon = _up(max([c.horizon, *finite_ends]))
     routing.AddDimension(time_cb, horizon, horizon, False, "time")
     clock = routing.GetDimensionOrDie("time")
     for k in range(c.k):

@@ -45,10 +45,9 @@ class Params:
     t_start: float = 0.03  # at the start a solution this share of the best cost worse is accepted with p = 1/2
     t_end: float = 0.0001  # ... and at the end of the cooling schedule
     rate: float = 50000.0  # iterations × visits per second on the reference machine: sizes the schedule
-    pair_candidates: int = 4  # places per half tried when inserting a synchronised pair
+    pair_candidates: int = 6  # places per half tried when inserting a synchronised pair
     segment: int = 50  # iterations between updates of the operator weights
     reaction: float = 0.2
-    repairs: tuple[str, ...] = ("greedy",)
     string_max: int = 10  # the longest string the string removal takes from one route
     destroys: tuple[str, ...] = ("random", "worst", "related", "route", "time", "string")
 
@@ -156,7 +155,7 @@ class Inserter:
     """Finds cheap feasible placements of jobs in a state: vectorised lower bounds over every gap, then exact
     trial insertions in the order of the bounds until no bound can beat the places found."""
 
-    def __init__(self, c: Compiled, rng: random.Random, pair_candidates: int = 4) -> None:
+    def __init__(self, c: Compiled, rng: random.Random, pair_candidates: int = 6) -> None:
         self.c = c
         self.rng = rng
         self.pair_candidates = pair_candidates
@@ -287,13 +286,13 @@ class Inserter:
         return out
 
     def _pair_options(self, state: State, base: float, job: tuple[int, ...], count: int) -> list[Placement]:
-        """Combinations of the cheapest places of each half alone; a pair costs at least as much as either half
-        alone (its insertion only adds travel and constraints), which bounds the search."""
+        """Combinations of the ``pair_candidates`` cheapest places of each half alone, tried together in the
+        order of the sum of the halves' costs until that sum reaches the best pair found (a heuristic bound: a
+        pair costs about its halves plus what synchronising them adds)."""
         a, b = job
         m = self.pair_candidates
         ca = self.places(state, base, a, m, False)
         cb = self.places(state, base, b, m, False)
-        # a pair costs about the sum of its halves alone, plus what synchronising them adds
         combos = sorted((da + db, ka, ia, kb, ib) for da, ka, ia in ca for db, kb, ib in cb)
         found: dict[tuple[int, int], Placement] = {}
         for bound, ka, ia, kb, ib in combos:
@@ -407,16 +406,11 @@ class Search:
             self.string_removal,
         ]
         self._neighbours: dict[int, list[int]] = {}
-        known = {"greedy": self.greedy_repair, "regret": self.regret_repair}
-        self.repair_ops: list[Callable[[State, list[int]], list[int]]] = [known[r] for r in self.params.repairs]
         named = dict(zip(("random", "worst", "related", "route", "time", "string"), self.destroy_ops, strict=True))
         self.destroy_ops = [named[d] for d in self.params.destroys]
         self.d_weights = [1.0] * len(self.destroy_ops)
-        self.r_weights = [1.0] * len(self.repair_ops)
         self.d_scores = [0.0] * len(self.destroy_ops)
-        self.r_scores = [0.0] * len(self.repair_ops)
         self.d_uses = [0] * len(self.destroy_ops)
-        self.r_uses = [0] * len(self.repair_ops)
 
     # -- time -----------------------------------------------------------------------------------
 
@@ -465,35 +459,6 @@ class Search:
         else:  # hardest first: pairs and few able staff
             order.sort(key=lambda j: (-len(c.jobs[j]), min(len(c.allowed[v]) for v in c.jobs[j])))
         return self._insert_in_order(state, order)
-
-    def regret_repair(self, state: State, jobs: list[int]) -> list[int]:
-        pending = list(jobs)
-        failed: list[int] = []
-        c = self.c
-        while pending:
-            if self.max_iterations is None and self.clock() >= self.deadline:
-                raise OutOfTime
-            best_j = -1
-            best_key = (-math.inf, 0.0)
-            best_opts: list[Placement] = []
-            for j in pending:
-                opts = self.inserter.options(state, c.jobs[j], count=2)
-                if not opts:
-                    continue
-                regret = (opts[1].cost - opts[0].cost) if len(opts) > 1 else BIG
-                key = (regret, -opts[0].cost)
-                if key > best_key:
-                    best_key, best_j, best_opts = key, j, opts
-            if best_j < 0:
-                failed.extend(pending)
-                break
-            pending.remove(best_j)
-            for p in best_opts:
-                if self.inserter.apply(state, p):
-                    break
-            else:
-                failed.append(best_j)
-        return failed
 
     # -- destroy --------------------------------------------------------------------------------
 
@@ -651,14 +616,13 @@ class Search:
             self.iterations += 1
             q = self.rng.randint(q_min, q_max)
             di = self._pick(self.d_weights)
-            ri = self._pick(self.r_weights)
             trial = current.copy()
             removed = self.destroy_ops[di](trial, q)
             visits = [v for j in removed for v in self.c.jobs[j]]
             if not trial.remove(visits):
                 continue
             try:
-                failed = self.repair_ops[ri](trial, removed + cur_unplanned)
+                failed = self.greedy_repair(trial, removed + cur_unplanned)
             except OutOfTime:
                 break
             value = self._value(trial, failed)
@@ -675,16 +639,11 @@ class Search:
             if score or abs(value - cur_value) <= 1e-9:
                 current, cur_unplanned, cur_value = trial, failed, value
             self.d_scores[di] += score
-            self.r_scores[ri] += score
             self.d_uses[di] += 1
-            self.r_uses[ri] += 1
             if self.iterations % pr.segment == 0:
-                for w, s, u in (
-                    (self.d_weights, self.d_scores, self.d_uses),
-                    (self.r_weights, self.r_scores, self.r_uses),
-                ):
-                    for i in range(len(w)):
-                        if u[i]:
-                            w[i] = max(0.05, (1 - pr.reaction) * w[i] + pr.reaction * s[i] / u[i])
-                        s[i], u[i] = 0.0, 0
+                w, sc, u = self.d_weights, self.d_scores, self.d_uses
+                for i in range(len(w)):
+                    if u[i]:
+                        w[i] = max(0.05, (1 - pr.reaction) * w[i] + pr.reaction * sc[i] / u[i])
+                    sc[i], u[i] = 0.0, 0
         return best, best_unplanned
