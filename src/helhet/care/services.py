@@ -92,6 +92,27 @@ def provider_ids(user: User, roles: Iterable[str] | None = None) -> set[int]:
     return ids
 
 
+def teams_of(user: User, roles: Iterable[str]) -> QuerySet[Team]:
+    """The teams a user follows in one of ``roles``: the teams they are on, and — as leader of a unit
+    or a whole provider — every team in it («Teamets dag», the flag list)."""
+    wanted = set(roles)
+    own: set[int] = set()
+    enheter: set[int] = set()
+    leverandorer: set[int] = set()
+    for a in user.active_assignments():
+        if a.rolle not in wanted:
+            continue
+        if a.team_id:
+            own.add(a.team_id)
+        elif a.rolle == Role.LEDER and a.enhet_id:
+            enheter.add(a.enhet_id)
+        elif a.rolle == Role.LEDER and a.leverandor_id:
+            leverandorer.add(a.leverandor_id)
+    if not (own or enheter or leverandorer):
+        return Team.objects.none()
+    return Team.objects.filter(Q(pk__in=own) | Q(enhet_id__in=enheter) | Q(enhet__leverandor_id__in=leverandorer))
+
+
 def _require_provider_staff(user: User, leverandor_id: int, roles: frozenset[str], message: str) -> None:
     if leverandor_id not in provider_ids(user, roles):
         raise ValidationError(message)

@@ -25,7 +25,7 @@ from helhet.core import access, audit
 from helhet.core.access import Action, Decision
 from helhet.core.forms import apply_validation_error
 from helhet.core.guards import acting_user, object_view, person_list_view, person_view
-from helhet.core.models import AuditAction, Role, Team, Tjenestemottaker, User
+from helhet.core.models import AuditAction, Role, Tjenestemottaker, User
 from helhet.core.models.users import CARE_ROLES
 
 NOTES_PER_PAGE = 50
@@ -141,24 +141,7 @@ def notat_korriger(
 
 def user_team_ids(user: User) -> set[int]:
     """Teams the user works in, or leads (through the unit or the whole provider)."""
-    ids: set[int] = set()
-    enheter: set[int] = set()
-    leverandorer: set[int] = set()
-    for a in user.active_assignments():
-        if a.rolle not in CARE_ROLES | {Role.LEDER}:
-            continue
-        if a.team_id:
-            ids.add(a.team_id)
-        elif a.enhet_id:
-            enheter.add(a.enhet_id)
-        elif a.leverandor_id:
-            leverandorer.add(a.leverandor_id)
-    if enheter or leverandorer:
-        ids |= set(
-            Team.objects.filter(enhet_id__in=enheter).values_list("pk", flat=True)
-            | Team.objects.filter(enhet__leverandor_id__in=leverandorer).values_list("pk", flat=True)
-        )
-    return ids
+    return set(services.teams_of(user, CARE_ROLES | {Role.LEDER}).values_list("pk", flat=True))
 
 
 def visible_open_flags(user: User) -> Any:

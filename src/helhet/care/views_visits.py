@@ -427,27 +427,8 @@ def _act(request: HttpRequest, obj: Besok, person: Tjenestemottaker) -> HttpResp
 
 
 def team_scope(user: User) -> QuerySet[Team]:
-    """The teams whose day the user follows: their own teams (nurse, leader), and as leader of a unit
-    or a provider, every team in it."""
-    own: set[int] = set()
-    enheter: set[int] = set()
-    leverandorer: set[int] = set()
-    for a in user.active_assignments():
-        if a.rolle not in TEAM_DAG_ROLES:
-            continue
-        if a.team_id:
-            own.add(a.team_id)
-        elif a.rolle == Role.LEDER and a.enhet_id:
-            enheter.add(a.enhet_id)
-        elif a.rolle == Role.LEDER and a.leverandor_id:
-            leverandorer.add(a.leverandor_id)
-    if not (own or enheter or leverandorer):
-        return Team.objects.none()
-    return (
-        Team.objects.filter(Q(pk__in=own) | Q(enhet_id__in=enheter) | Q(enhet__leverandor_id__in=leverandorer))
-        .select_related("enhet")
-        .order_by("enhet__navn", "navn")
-    )
+    """The teams whose day the user follows (nurse: her teams; leader: also every team of the unit or provider)."""
+    return services.teams_of(user, TEAM_DAG_ROLES).select_related("enhet").order_by("enhet__navn", "navn")
 
 
 def team_members(team_ids: list[int], day: dt.date) -> list[tuple[User, str]]:
