@@ -94,6 +94,7 @@ from helhet.care.rules.kpi import (
     local_midnight,
     months,
     per_provider,
+    ratio,
 )
 from helhet.cases.models import Bestilling, Vedtak
 from helhet.cases.rules.tjenester import ScopeUnit
@@ -142,12 +143,6 @@ def today() -> dt.date:
 
 def _read_range(period: Period) -> Period:
     return period[0] - dt.timedelta(days=READ_BEFORE_DAYS), period[1] + dt.timedelta(days=READ_AFTER_DAYS)
-
-
-def _ratio(numerator: Fraction | int, denominator: Fraction | int | None) -> Fraction | None:
-    if denominator is None or denominator == 0:
-        return None
-    return Fraction(numerator) / Fraction(denominator)
 
 
 # --- granted scope ----------------------------------------------------------------------------------
@@ -384,10 +379,6 @@ def _granted_in(
     return days_total, hours_sum, visits_sum
 
 
-def _share(numerator: int, denominator: int) -> Fraction | None:
-    return Fraction(numerator, denominator) if denominator else None
-
-
 def delivery_figures_sql(
     scopes: list[GrantedScope], visits: QuerySet[Besok], period: Period, kinds: Collection[Kind] = BOTH_KINDS
 ) -> list[DeliveryFigure]:
@@ -448,15 +439,11 @@ def delivery_figures_sql(
                     days_in_force=days,
                     granted_hours=granted_hours,
                     delivered_hours=delivered,
-                    hours_ratio=_ratio(delivered, granted_hours),
                     granted_visits=granted_visits,
                     visits_planned=planned,
                     visits_performed=performed,
-                    performed_share=_share(performed, planned),
-                    visits_ratio=_ratio(performed, granted_visits),
                     competence_required=required,
                     competence_met=met,
-                    competence_share=_share(met, required),
                     scopes=in_force,
                     rows=(),
                 )
@@ -663,7 +650,7 @@ def kontinuitet_for(
             start=start,
             end=end,
             persons=tuple(sorted(figures, key=lambda f: str(f.person_id))),
-            mean_distinct_staff=_ratio(sum(staffed), len(staffed)) if staffed else None,
+            mean_distinct_staff=ratio(sum(staffed), len(staffed)) if staffed else None,
             known_share=known,
         )
     return result
@@ -726,7 +713,7 @@ def kontinuitet_headline(
             start=start,
             end=end,
             persons=(),
-            mean_distinct_staff=_ratio(staffed_sum, persons) if persons else None,
+            mean_distinct_staff=ratio(staffed_sum, persons) if persons else None,
             known_share=Figure("kontinuitet", known, n, (), ()),
         )
         for provider_id, (persons, staffed_sum, known, n) in sorted(totals.items())

@@ -114,7 +114,8 @@ def hours(duration: dt.timedelta) -> Fraction:
     return Fraction(duration // dt.timedelta(microseconds=1), _MICROSECONDS_PER_HOUR)
 
 
-def _ratio(numerator: Fraction | int, denominator: Fraction | int | None) -> Fraction | None:
+def ratio(numerator: Fraction | int, denominator: Fraction | int | None) -> Fraction | None:
+    """numerator ÷ denominator, exactly; ``None`` (no data) when there is nothing to divide by."""
     if denominator is None or denominator == 0:
         return None
     return Fraction(numerator) / Fraction(denominator)
@@ -291,7 +292,7 @@ class Figure(Generic[R]):
 
     @property
     def value(self) -> Fraction | None:
-        return _ratio(self.numerator, self.denominator)
+        return ratio(self.numerator, self.denominator)
 
 
 @dataclass(frozen=True)
@@ -312,17 +313,33 @@ class DeliveryFigure:
     days_in_force: int
     granted_hours: Fraction | None  # None: the scope is not stated in hours
     delivered_hours: Fraction
-    hours_ratio: Fraction | None  # delivered / granted; may exceed 1 (more delivered than granted)
     granted_visits: Fraction | None  # None: the scope is not stated in visits
     visits_planned: int
     visits_performed: int
-    performed_share: Fraction | None  # performed / planned
-    visits_ratio: Fraction | None  # performed / granted visits; may exceed 1
     competence_required: int
     competence_met: int
-    competence_share: Fraction | None  # met / required
     scopes: tuple[GrantedScope, ...]
     rows: tuple[DeliveredVisit, ...]
+
+    @property
+    def hours_ratio(self) -> Fraction | None:
+        """delivered / granted hours; may exceed 1 (more delivered than granted)."""
+        return ratio(self.delivered_hours, self.granted_hours)
+
+    @property
+    def performed_share(self) -> Fraction | None:
+        """performed / planned visits."""
+        return ratio(self.visits_performed, self.visits_planned)
+
+    @property
+    def visits_ratio(self) -> Fraction | None:
+        """performed / granted visits; may exceed 1."""
+        return ratio(self.visits_performed, self.granted_visits)
+
+    @property
+    def competence_share(self) -> Fraction | None:
+        """visits by staff with the competence / visits that required one."""
+        return ratio(self.competence_met, self.competence_required)
 
 
 @dataclass(frozen=True)
@@ -340,14 +357,23 @@ class ProviderFigure:
     end: dt.date
     granted_hours: Fraction
     delivered_hours: Fraction
-    hours_ratio: Fraction | None
     visits_planned: int
     visits_performed: int
-    performed_share: Fraction | None
     competence_required: int
     competence_met: int
-    competence_share: Fraction | None
     figures: tuple[DeliveryFigure, ...]
+
+    @property
+    def hours_ratio(self) -> Fraction | None:
+        return ratio(self.delivered_hours, self.granted_hours)
+
+    @property
+    def performed_share(self) -> Fraction | None:
+        return ratio(self.visits_performed, self.visits_planned)
+
+    @property
+    def competence_share(self) -> Fraction | None:
+        return ratio(self.competence_met, self.competence_required)
 
 
 @dataclass(frozen=True)
@@ -539,15 +565,11 @@ def _delivery_figure(
         days_in_force=days,
         granted_hours=granted_hours,
         delivered_hours=delivered_hours,
-        hours_ratio=_ratio(delivered_hours, granted_hours),
         granted_visits=granted_visits,
         visits_planned=len(counted),
         visits_performed=len(performed),
-        performed_share=_ratio(len(performed), len(counted)),
-        visits_ratio=_ratio(len(performed), granted_visits),
         competence_required=len(requiring),
         competence_met=met,
-        competence_share=_ratio(met, len(requiring)),
         scopes=tuple(s for s in scopes if s.days_in_force(first, last) > 0),
         rows=tuple(rows),
     )
@@ -580,13 +602,10 @@ def per_provider(figures: Iterable[DeliveryFigure]) -> list[ProviderFigure]:
                 end=max(f.end for f in group),
                 granted_hours=granted_hours,
                 delivered_hours=delivered_hours,
-                hours_ratio=_ratio(delivered_hours, granted_hours),
                 visits_planned=planned,
                 visits_performed=performed,
-                performed_share=_ratio(performed, planned),
                 competence_required=required,
                 competence_met=met,
-                competence_share=_ratio(met, required),
                 figures=tuple(group),
             )
         )
