@@ -523,8 +523,8 @@ def _assignee(tiltak: Tiltak, competences: dict[int, frozenset[str]]) -> int | N
 
 def _competence_map(user_ids: set[int]) -> dict[int, frozenset[str]]:
     result: dict[int, frozenset[str]] = {}
+    today = timezone.localdate()
     for user in User.objects.filter(pk__in=user_ids).prefetch_related("role_assignments"):
-        today = timezone.localdate()
         roles = {
             a.rolle
             for a in user.role_assignments.all()
