@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helhet.planning.evaluate import evaluate
+from helhet.planning.evaluate import Fault, describe_no, evaluate
 from helhet.planning.hhcrsp import best_known_table, read_instance, read_solution, solution_file
-from helhet.planning.model import Problem, Route, Solution, Stop, SyncKind, Unassigned
+from helhet.planning.model import Problem, Route, Solution, Staff, Stop, Sync, SyncKind, Unassigned, Visit
 
 DATA = Path(__file__).parent / "data" / "hhcrsp"
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "hhcrsp"
@@ -263,3 +263,185 @@ def test_everything_earlier_breaks_a_window_or_a_journey(name: str, delta: float
     problem, solution = PUBLISHED_LOCAL[name]
     result = evaluate(problem, shift_all(solution, -delta))
     assert any("before its window" in v or "can arrive" in v for v in result.violations)
+
+
+# --- faults for people: codes, fields and the Norwegian text ------------------------------------------
+
+NAMES = {"a": "Ola Nilsen", "b": "Eva Berg", "c1": "Nils Dahl", "c2": "Nils Dahl", "d1": "Eva Berg", "d2": "Eva Berg"}
+STAFF_NAMES = {"s1": "Kari Hansen", "s2": "Per Olsen"}
+
+
+def hhmm(t: float) -> str:
+    return f"{int(t) // 60:02d}:{int(t) % 60:02d}"
+
+
+def norwegian(fault: Fault) -> str:
+    return describe_no(fault, lambda v: NAMES.get(v, v), lambda s: STAFF_NAMES.get(s, s), hhmm)
+
+
+def small_day() -> Problem:
+    """Places 0..4 on a line, 10 minutes apart; Kari (stell) and Per (stell, legemiddel), 07:00–15:00 from the
+    office (0). A lift for Nils (c1 and c2 together) and two services for Eva an hour or two apart (d1, d2)."""
+    visits = (
+        Visit("a", 1, 480, 540, 30, "stell", "ola"),
+        Visit("b", 2, 420, 600, 30, "legemiddel", "eva"),
+        Visit("c1", 3, 600, 660, 20, "stell", "nils"),
+        Visit("c2", 3, 600, 660, 20, "stell", "nils"),
+        Visit("d1", 4, 630, 700, 20, "stell", "eva"),
+        Visit("d2", 4, 630, 800, 20, "stell", "eva"),
+    )
+    staff = (
+        Staff("s1", frozenset({"stell"}), 0, 0, 420, 900),
+        Staff("s2", frozenset({"stell", "legemiddel"}), 0, 0, 420, 900),
+    )
+    travel = tuple(tuple(10.0 * abs(x - y) for y in range(5)) for x in range(5))
+    syncs = (Sync(SyncKind.SIMULTANEOUS, "c1", "c2"), Sync(SyncKind.SEQUENTIAL, "d1", "d2", 60, 120))
+    return Problem("small day", visits, staff, travel, syncs)
+
+
+def day_plan(problem: Problem, **routes: list[tuple[str, float]]) -> Solution:
+    return Solution(
+        tuple(
+            Route(staff, tuple(Stop(v, t, t + problem.visit(v).duration) for v, t in stops))
+            for staff, stops in routes.items()
+        )
+    )
+
+
+VALID_DAY = {
+    "s1": [("a", 480), ("c1", 600), ("d1", 630)],
+    "s2": [("b", 440), ("c2", 600), ("d2", 700)],
+}
+
+
+def changed(route: str, visit: str, start: float) -> dict[str, list[tuple[str, float]]]:
+    routes = {k: list(v) for k, v in VALID_DAY.items()}
+    routes[route] = [(v, start if v == visit else t) for v, t in routes[route]]
+    return routes
+
+
+def only_fault(problem: Problem, solution: Solution, code: str) -> Fault:
+    result = evaluate(problem, solution)
+    assert [f.code for f in result.faults] == [code], result.violations
+    (fault,) = result.faults
+    assert str(fault) == fault.text == result.violations[0]
+    return fault
+
+
+def test_the_small_day_is_valid() -> None:
+    problem = small_day()
+    result = evaluate(problem, day_plan(problem, **VALID_DAY))
+    assert result.faults == [] and result.valid
+
+
+def test_skill_in_norwegian() -> None:
+    problem = small_day()
+    swapped = day_plan(problem, s1=VALID_DAY["s2"], s2=VALID_DAY["s1"])  # same places and shifts: only skills
+    fault = only_fault(problem, swapped, "skill")
+    assert (fault.visit, fault.staff, fault.other) == ("b", "s1", "legemiddel")
+    assert fault.text == "s1 lacks skill legemiddel for b"
+    assert norwegian(fault) == "Kari Hansen mangler kompetansen besøket hos Eva Berg krever (legemiddel)."
+
+
+def test_arrival_in_norwegian() -> None:
+    problem = small_day()
+    fault = only_fault(problem, day_plan(problem, **changed("s2", "b", 435)), "arrival")
+    assert (fault.visit, fault.staff, fault.value, fault.limit) == ("b", "s2", 435, 440)
+    assert norwegian(fault) == "Per Olsen kan tidligst være fremme hos Eva Berg 07:20, men besøket er lagt til 07:15."
+
+
+def test_window_in_norwegian() -> None:
+    problem = small_day()
+    fault = only_fault(problem, day_plan(problem, **changed("s1", "a", 470)), "window")
+    assert (fault.value, fault.limit) == (470, 480)
+    assert norwegian(fault) == "Besøket hos Ola Nilsen kan ikke starte før avtalt tidsvindu åpner (08:00)."
+
+
+def test_duration_in_norwegian() -> None:
+    problem = small_day()
+    solution = day_plan(problem, **VALID_DAY)
+    first = solution.routes[0]
+    short = replace(first, stops=(replace(first.stops[0], end=505), *first.stops[1:]))
+    fault = only_fault(problem, replace(solution, routes=(short, solution.routes[1])), "duration")
+    assert norwegian(fault) == "Besøket hos Ola Nilsen er lagt inn med 25 minutter, men skal vare 30 minutter."
+
+
+def test_shift_end_in_norwegian() -> None:
+    problem = small_day()
+    short = replace(problem, staff=(problem.staff[0], replace(problem.staff[1], shift_end=750)))
+    fault = only_fault(short, day_plan(short, **VALID_DAY), "shift_end")
+    assert (fault.staff, fault.value, fault.limit) == ("s2", 760, 750)
+    assert norwegian(fault) == "Per Olsen er ikke tilbake før vakten slutter (12:30), men først 12:40."
+
+
+def test_missing_and_duplicate_in_norwegian() -> None:
+    problem = small_day()
+    routes = {k: list(v) for k, v in VALID_DAY.items()}
+    routes["s1"] = routes["s1"][1:]
+    fault = only_fault(problem, day_plan(problem, **routes), "missing")
+    assert norwegian(fault) == (
+        "Besøket hos Ola Nilsen mangler: det er verken lagt til en ansatt eller satt opp som ikke planlagt."
+    )
+    twice = replace(day_plan(problem, **VALID_DAY), unassigned=(Unassigned("a", "Syk"),))
+    fault = only_fault(problem, twice, "duplicate")
+    assert fault.value == 2
+    assert norwegian(fault) == "Besøket hos Ola Nilsen står 2 ganger i planen, men skal bare stå der én gang."
+
+
+def test_half_a_pair_in_norwegian() -> None:
+    problem = small_day()
+    routes = {k: list(v) for k, v in VALID_DAY.items()}
+    routes["s2"] = [x for x in routes["s2"] if x[0] != "c2"]
+    solution = replace(day_plan(problem, **routes), unassigned=(Unassigned("c2", "Ingen ledig"),))
+    fault = only_fault(problem, solution, "sync_half")
+    assert (fault.visit, fault.other) == ("c1", "c2")  # the planned half, then the other
+    assert norwegian(fault) == (
+        "Bare det ene av to besøk som hører sammen hos Nils Dahl er planlagt; begge må planlegges, eller ingen av dem."
+    )
+
+
+def test_together_in_norwegian() -> None:
+    problem = small_day()
+    fault = only_fault(problem, day_plan(problem, **changed("s2", "c2", 610)), "sync_together")
+    assert (fault.visit, fault.other, fault.value) == ("c1", "c2", 10)
+    assert norwegian(fault) == (
+        "De to ansatte på dobbeltbemannet besøk hos Nils Dahl må starte samtidig. "
+        "Nå starter de 10 minutter fra hverandre."
+    )
+
+
+def test_gap_in_norwegian() -> None:
+    problem = small_day()
+    soon = only_fault(problem, day_plan(problem, **changed("s2", "d2", 680)), "sync_gap")
+    assert (soon.visit, soon.other, soon.value, soon.limit) == ("d1", "d2", 50, 60)
+    assert norwegian(soon) == (
+        "Besøket hos Eva Berg skal starte minst 60 minutter etter besøket hos Eva Berg, men starter 50 minutter etter."
+    )
+    late = only_fault(problem, day_plan(problem, **changed("s2", "d2", 760)), "sync_gap")
+    assert (late.value, late.limit) == (130, 120)
+    assert "høyst 120 minutter etter" in norwegian(late) and "men starter 130 minutter etter" in norwegian(late)
+
+
+def test_route_faults_in_norwegian() -> None:
+    problem = small_day()
+    solution = day_plan(problem, **VALID_DAY)
+    stranger = only_fault(problem, replace(solution, routes=(*solution.routes, Route("s9", ()))), "unknown_staff")
+    assert norwegian(stranger) == "Det er lagt en rute for s9, som ikke er med i planleggingen."
+    doubled = only_fault(problem, replace(solution, routes=(*solution.routes, Route("s1", ()))), "many_routes")
+    assert doubled.value == 2
+    assert norwegian(doubled) == "Kari Hansen har 2 ruter, men hver ansatt skal ha én."
+    first = solution.routes[0]
+    extra = replace(first, stops=(*first.stops, Stop("zz", 700, 710)))
+    unknown = only_fault(problem, replace(solution, routes=(extra, solution.routes[1])), "unknown_visit")
+    assert (unknown.visit, unknown.staff) == ("zz", "s1")
+    assert norwegian(unknown) == "Ruten til Kari Hansen har et besøk hos zz som ikke er med i planleggingen."
+
+
+def test_every_code_has_its_own_norwegian_sentence() -> None:
+    codes = [
+        "unknown_staff", "many_routes", "unknown_visit", "skill", "arrival", "window", "duration", "shift_end",
+        "missing", "duplicate", "sync_half", "sync_together", "sync_gap",
+    ]  # fmt: skip
+    for code in codes:
+        assert "bryter en regel" not in norwegian(Fault(code, "a", "s1", "b", 1.0, 2.0))
+    assert norwegian(Fault("new_rule")) == "Planen bryter en regel (new_rule)."

@@ -242,3 +242,71 @@ def test_the_insertion_bounds_never_exceed_the_exact_cost() -> None:
             assert bounds[g] <= trial_state.insert_bound(v, k, i) + 1e-9 <= cost - base + 1e-6
             checked += 1
     assert checked > 50
+
+
+# -- progress for a background job -----------------------------------------------------------------------
+
+
+def test_progress_is_reported_from_start_to_end_and_never_changes_the_plan() -> None:
+    problem = load("InstanzCPLEX_HCSRP_25_6")
+    calls: list[tuple[float, float | None]] = []
+    quiet = solver.solve(problem, time_limit=60.0, seed=5, max_iterations=150)
+    told = solver.solve(
+        problem, time_limit=60.0, seed=5, max_iterations=150, progress=lambda share, best: calls.append((share, best))
+    )
+    assert told == quiet
+    assert calls[0] == (0.0, None)
+    assert calls[-1] == (1.0, pytest.approx(evaluate(problem, told).cost))
+    shares = [share for share, _ in calls]
+    assert shares == sorted(shares) and all(0.0 <= s <= 1.0 for s in shares)
+
+
+class TickingClock:
+    """A clock that moves ``step`` seconds every time it is read."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def test_progress_comes_about_every_half_second_with_the_best_cost_so_far() -> None:
+    problem = load("InstanzCPLEX_HCSRP_10_1")
+    c = Compiled(problem)
+    jobs = list(range(len(c.jobs)))
+    calls: list[tuple[float, float | None]] = []
+    search = Search(
+        c,
+        jobs,
+        seed=1,
+        time_limit=60.0,
+        max_iterations=40,
+        clock=TickingClock(0.2),  # read once per iteration when reporting: a report every third iteration
+        on_progress=lambda share, best: calls.append((share, best)),
+    )
+    best, _ = search.run()
+    plain, _ = Search(c, jobs, seed=1, time_limit=60.0, max_iterations=40).run()
+    assert best.routes == plain.routes
+    middle = calls[1:-1]
+    assert 10 <= len(middle) <= 15
+    assert all(b is not None for _, b in middle)
+    costs = [b for _, b in middle if b is not None]
+    assert costs == sorted(costs, reverse=True)  # the best so far never gets worse
+    assert calls[-1] == (1.0, pytest.approx(best.cost()))
+
+
+def test_an_exception_from_progress_stops_the_search_and_propagates() -> None:
+    """How a background job cancels a run: its callback raises, ``solve`` lets it through."""
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel(share: float, best: float | None) -> None:
+        if share > 0.0:
+            raise Cancelled
+
+    problem = load("InstanzCPLEX_HCSRP_10_1")
+    with pytest.raises(Cancelled):
+        solver.solve(problem, time_limit=0.5, seed=0, progress=cancel)

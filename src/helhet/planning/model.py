@@ -9,8 +9,12 @@ Hard rules (a solution that breaks one is invalid): competence (the staff member
 skill), the staff member's shift (start no earlier than the shift starts, back at the end location
 no later than it ends), a visit starts no earlier than its window opens (waiting is allowed), exact
 durations, and synchronisation. Soft, weighted and reported separately (:class:`Weights`):
-lateness (start after the window closes), travel, continuity (a new face for the person), and
-workload balance. A visit nobody can do is *unassigned* with the reason stated, never dropped.
+lateness (start after the window closes), travel, continuity (a new face for the person),
+workload balance, and change (re-planning: a visit moved away from the staff member who has it in the
+plan being changed). A visit nobody can do is *unassigned* with the reason stated, never dropped.
+
+Re-planning (someone called in sick, a visit added): set each visit's ``current_staff`` from the plan
+being changed and give :attr:`Weights.change` a price; the planner then moves as few visits as it can.
 """
 
 from __future__ import annotations
@@ -30,7 +34,10 @@ class Visit:
 
     ``earliest``/``latest``: the window for the start (starting after ``latest`` is late, a soft
     cost; before ``earliest`` is impossible: the staff member waits). ``person`` groups the visits
-    of one person (continuity; the two halves of a synchronised pair).
+    of one person (continuity; the two halves of a synchronised pair). ``current_staff``: who has the
+    visit in the plan being changed ("" for a new plan or a new visit); doing it with anyone else costs
+    :attr:`Weights.change` (it need not be staff of this problem: the visits of someone called in sick
+    change staff whatever happens).
     """
 
     id: str
@@ -40,6 +47,7 @@ class Visit:
     duration: float
     skill: str
     person: str = ""
+    current_staff: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ class Weights:
     max_tardiness: float = 1.0
     new_face: float = 0.0
     balance: float = 0.0
+    change: float = 0.0  # per visit done by another than its ``current_staff`` (re-planning)
     scale: float = 1.0  # the total is multiplied by this (1/3 for hhcrsp)
 
     @classmethod

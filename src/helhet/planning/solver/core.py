@@ -69,12 +69,19 @@ class Compiled:
         w = problem.weights
         self.w_travel, self.w_tard, self.w_max = w.travel, w.tardiness, w.max_tardiness
         self.w_face, self.w_bal, self.scale = w.new_face, w.balance, w.scale
-        # face[v][k]: the continuity cost of staff k doing visit v (mirrors evaluate: only staff with a list count)
+        # face[v][k]: the cost of staff k doing visit v, whoever else does what — continuity (mirrors evaluate:
+        # only staff with a list count) plus change (re-planning: anyone but the visit's current staff)
         self.face: list[list[float]] = [
             [w.new_face if (v.person and s.familiar and v.person not in s.familiar) else 0.0 for s in staff]
             for v in visits
         ]
-        self.has_face = w.new_face != 0 and any(any(row) for row in self.face)
+        if w.change:
+            for visit, row in zip(visits, self.face, strict=True):
+                if visit.current_staff:
+                    for k, member in enumerate(staff):
+                        if member.id != visit.current_staff:
+                            row[k] += w.change
+        self.has_face = any(any(row) for row in self.face)
         # synchronisation as edges: out_edges[v] = [(p, w)] meaning s_p >= s_v + w; in_edges the reverse view
         self.out_edges: list[list[tuple[int, float]]] = [[] for _ in visits]
         self.in_edges: list[list[tuple[int, float]]] = [[] for _ in visits]

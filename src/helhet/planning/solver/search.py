@@ -12,7 +12,8 @@ geometrically over a schedule counted in iterations; operator weights adapt to t
 
 Deterministic: the trajectory depends on the problem, the seed and the time limit only (the schedule's
 length is sized from the limit, the problem size and a calibrated rate, not measured on the clock); the
-clock only decides where the search stops, and ``max_iterations`` fixes that too.
+clock only decides where the search stops, and ``max_iterations`` fixes that too. A progress callback
+(:class:`Search` ``on_progress``) only reads: it never changes the trajectory.
 """
 
 from __future__ import annotations
@@ -381,6 +382,7 @@ class Search:
         max_iterations: int | None = None,
         params: Params | None = None,
         clock: Callable[[], float] = time.monotonic,
+        on_progress: Callable[[float, float | None], None] | None = None,
     ) -> None:
         self.c = c
         self.jobs = jobs
@@ -390,6 +392,9 @@ class Search:
         self.started = clock()
         self.deadline = deadline if deadline is not None else self.started + time_limit
         self.max_iterations = max_iterations
+        self.time_limit = time_limit
+        self.on_progress = on_progress
+        self._reported = -math.inf  # the clock at the last progress report
         if max_iterations is not None:
             self.schedule = max(1, max_iterations)
         else:
@@ -422,6 +427,29 @@ class Search:
     def progress(self) -> float:
         """The share of the cooling schedule done (counted in iterations, so reproducible)."""
         return min(1.0, self.iterations / self.schedule)
+
+    def done(self) -> float:
+        """The share of the run done, 0..1: of ``max_iterations`` if given, else of the time limit."""
+        if self.max_iterations is not None:
+            return min(1.0, self.iterations / max(1, self.max_iterations))
+        if self.time_limit <= 0:
+            return 1.0
+        began = self.deadline - self.time_limit
+        return min(1.0, max(0.0, (self.clock() - began) / self.time_limit))
+
+    #: Seconds between progress reports (besides the first and the last).
+    REPORT_EVERY = 0.5
+
+    def report(self, share: float | None, best: State | None, *, force: bool = False) -> None:
+        """Tell ``on_progress`` (share done, the cost of the best plan so far or None) — at most every
+        :attr:`REPORT_EVERY` seconds unless ``force``. Reads the clock, never the random generator."""
+        if self.on_progress is None:
+            return
+        now = self.clock()
+        if not force and now - self._reported < self.REPORT_EVERY:
+            return
+        self._reported = now
+        self.on_progress(self.done() if share is None else share, None if best is None else best.cost())
 
     # -- construction ---------------------------------------------------------------------------
 
@@ -602,6 +630,16 @@ class Search:
         return state.cost() + BIG * len(unplanned)
 
     def run(self) -> tuple[State, list[int]]:
+        """The best state found and the jobs it leaves unplanned. Reports progress (if ``on_progress`` is
+        set) with 0.0 at the start, then about every :attr:`REPORT_EVERY` seconds from the end of the
+        construction on, and with 1.0 at the end; an exception raised by the callback ends the search and
+        propagates."""
+        self.report(0.0, None, force=True)
+        best, best_unplanned = self._run()
+        self.report(1.0, best, force=True)
+        return best, best_unplanned
+
+    def _run(self) -> tuple[State, list[int]]:
         pr = self.params
         current, cur_unplanned = self.construct()
         best, best_unplanned = current.copy(), list(cur_unplanned)
@@ -609,10 +647,15 @@ class Search:
         n_jobs = len(self.jobs)
         if n_jobs == 0:
             return best, best_unplanned
+        reporting = self.on_progress is not None
+        if reporting:
+            self.report(None, best)
         q_min = min(n_jobs, pr.q_min)
         q_max = min(n_jobs, max(q_min, min(pr.q_max, int(pr.q_share * n_jobs))))
         t_start, t_end = pr.t_start / math.log(2), pr.t_end / math.log(2)  # times the best cost
         while not self.out_of_time():
+            if reporting:
+                self.report(None, best)
             self.iterations += 1
             q = self.rng.randint(q_min, q_max)
             di = self._pick(self.d_weights)
