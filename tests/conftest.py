@@ -34,6 +34,13 @@ def _fast_password_hasher(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings: Settings) -> None:
+    """Background jobs run in the test's own process and transaction (a test that wants the real
+    queue and worker sets ``settings.TASKS`` back to the database backend)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()

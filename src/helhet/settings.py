@@ -8,6 +8,10 @@ Everything that differs between a laptop and production comes from the environme
 - ``HELHET_DEBUG``: "1" for development.
 - ``HELHET_ALLOWED_HOSTS``: comma separated.
 - ``HELHET_VAR_DIR``: where the SQLite file and other local state live (default ``./var``).
+- ``HELHET_TASKS``: how background jobs run: ``database`` (default; a queue in the database, run by
+  ``helhet db_worker``, which ``helhet demo`` starts) or ``immediate`` (at once, in the caller).
+- ``HELHET_PLANNER_TRAVEL``: travel times for the visit planner: ``haversine`` (default),
+  ``haversine:<road factor>`` or ``osrm:<base url>`` of a routing engine.
 """
 
 from __future__ import annotations
@@ -47,9 +51,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "helhet.core",
     "helhet.cases",
     "helhet.care",
+    "helhet.bpa",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +109,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("HELHET_TASKS", "database").strip().lower()]}}
+HELHET_PLANNER_TRAVEL = os.environ.get("HELHET_PLANNER_TRAVEL", "haversine")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

@@ -254,7 +254,17 @@ def _care_records(world: Any, vedtak_id: int) -> dict[str, int]:
         forfatter_navn="N A",
         flagg="sykepleier",
     )
+    from helhet.care.models import Dagsplan, Planlegging, Vakt
+
+    dagsplan = Dagsplan.objects.create(team=world.team_a, dato=dt.date(2026, 1, 5), utkast={})
+    job = Planlegging.objects.create(dagsplan=dagsplan, bestilt_av=world.nurse_a, status="ferdig", resultat={})
+    vakt = Vakt.objects.create(ansatt=world.helper_a, team=world.team_a, dato=dt.date(2026, 1, 5), start=start,
+                               slutt=start + dt.timedelta(hours=8))  # fmt: skip
     return {
+        "dagsplan_id": dagsplan.pk,
+        "job_id": job.pk,
+        "vakt_id": vakt.pk,
+        "team_id": world.team_a.pk,
         "plan_id": plan.pk,
         "mal_id": mal.pk,
         "tiltak_id": tiltak.pk,
@@ -325,3 +335,8 @@ def test_no_route_leaks_person_data_to_staff_without_need_to_know(world: Any, cl
     assert BesokOppgave.objects.get(pk=extra["oppgave_id"]).status == "apen"
     assert Journalnotat.objects.count() == 1
     assert not FlaggKvittering.objects.exists()
+    from helhet.care.models import Dagsplan, Planlegging, Vakt
+
+    assert Vakt.objects.get(pk=extra["vakt_id"]).status == "planlagt"
+    assert Dagsplan.objects.get(pk=extra["dagsplan_id"]).versjon == 1
+    assert Planlegging.objects.count() == 1 and not Planlegging.objects.get().brukt

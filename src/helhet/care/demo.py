@@ -49,6 +49,7 @@ from helhet.care.models import (
     Tiltak,
     Tiltaksplan,
     TiltaksplanEndring,
+    Vakt,
 )
 from helhet.care.rules import kompetanse
 from helhet.care.rules.kompetanse import Kompetanse
@@ -889,11 +890,44 @@ class _CareBuilder:
             ("Tiltaksplaner med mål, tiltak og versjoner", self.build_plans_all),
             ("Besøk siste åtte uker og neste uke", self.build_visits),
             ("Journalnotater og flagg", self.build_journal),
+            ("Vakter neste uke og teamenes base", self.build_shifts),
         )
         for label, step in steps:
             started = time.perf_counter()
             step()
             self.out(f"  {label} … {time.perf_counter() - started:.1f} s")
+
+    def build_shifts(self) -> None:
+        """Shifts from today through next week for every care worker (one in three of those outside the
+        tour on the evening shift; the rest, and the tour's staff, on the day shift), and each team's base
+        at the middle of the persons it serves, so the planning board has a day to plan."""
+        shifts: list[Vakt] = []
+        persons_by_team: dict[int, list[tuple[float, float]]] = {}
+        for link in TjenestemottakerTeam.objects.filter(TjenestemottakerTeam.active_q(self.today)).select_related(
+            "tjenestemottaker"
+        ):
+            p = link.tjenestemottaker
+            if p.breddegrad is not None and p.lengdegrad is not None:
+                persons_by_team.setdefault(link.team_id, []).append((float(p.breddegrad), float(p.lengdegrad)))
+        tour = {u.pk for u in self.demo.values()}
+        for team_id, staff in self.staff.items():
+            places = persons_by_team.get(team_id)
+            if places:
+                Team.objects.filter(pk=team_id).update(
+                    base_adresse=f"{staff.team.navn}, teamkontoret",
+                    base_breddegrad=round(sum(p[0] for p in places) / len(places), 6),
+                    base_lengdegrad=round(sum(p[1] for p in places) / len(places), 6),
+                )
+            others = [u for u in staff.members if u.pk not in tour]
+            for offset in range(AHEAD_DAYS + 1):
+                day = self.today + dt.timedelta(days=offset)
+                for user in staff.members:
+                    evening = user in others and (others.index(user) + offset) % 3 == 0
+                    start, end = ((14, 30), (22, 0)) if evening else ((7, 0), (15, 0))
+                    shifts.append(
+                        Vakt(ansatt=user, team_id=team_id, dato=day, start=_at(day, *start), slutt=_at(day, *end))
+                    )
+        Vakt.objects.bulk_create(shifts, ignore_conflicts=True)
 
     def build_plans_all(self) -> None:
         self.load()
@@ -911,6 +945,7 @@ COUNTED: tuple[type[models.Model], ...] = (
     BesokOppgave,
     Journalnotat,
     FlaggKvittering,
+    Vakt,
 )
 
 

@@ -248,6 +248,9 @@ class Besok(models.Model):
     )
     grunn = models.CharField("grunn", max_length=20, choices=Grunn.choices, blank=True)
     grunn_tekst = models.CharField("grunn – utdyping", max_length=300, blank=True)
+    planlagt_start = models.DateTimeField(
+        "planlagt start", null=True, blank=True, help_text="Fra den publiserte dagsplanen."
+    )
     endret = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -389,6 +392,141 @@ class FlaggKvittering(models.Model):
         return f"Kvittert av {self.av}"
 
 
+# --- the visit planner in the product (issue 5) -------------------------------------------------------------
+
+
+class Vakt(models.Model):
+    """A staff member's shift on a team: when it starts and ends. The planner plans within it.
+
+    One shift per staff member and day (a split shift is two rows only for different days). A shift
+    called in sick stays as a row (who, when, by whom): the re-planning moves its visits to others.
+    """
+
+    class Status(models.TextChoices):
+        PLANLAGT = "planlagt", "Planlagt"
+        SYK = "syk", "Meldt syk"
+
+    ansatt = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vakter")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="vakter")
+    dato = models.DateField("dato")
+    start = models.DateTimeField("vakten starter")
+    slutt = models.DateTimeField("vakten slutter")
+    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.PLANLAGT)
+    meldt_syk = models.DateTimeField("meldt syk", null=True, blank=True)
+    meldt_syk_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "vakt"
+        verbose_name_plural = "vakter"
+        ordering = ["dato", "start", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["ansatt", "dato"], name="vakt_en_per_ansatt_og_dag"),
+            models.CheckConstraint(condition=Q(slutt__gt=models.F("start")), name="vakt_slutt_etter_start"),
+        ]
+        indexes = [models.Index(fields=["team", "dato"], name="vakt_team_dato")]
+
+    def __str__(self) -> str:
+        return f"{self.ansatt} {timezone.localtime(self.start):%d.%m %H:%M}–{timezone.localtime(self.slutt):%H:%M}"
+
+
+class Dagsplan(models.Model):
+    """A team's plan for one day: the draft the planning board edits, and when it was published.
+
+    ``utkast`` maps a visit id to ``{"ansatt": user id or null, "start": minutes after midnight}``.
+    «Min dag» shows the published plan (``Besok.ansatt`` and ``Besok.planlagt_start``) only; the draft
+    changes nothing for the staff until it is published. ``versjon`` rises with every change so two
+    planners editing at once cannot overwrite each other unseen.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="dagsplaner")
+    dato = models.DateField("dato")
+    utkast = models.JSONField("utkast", default=dict, blank=True)
+    versjon = models.PositiveIntegerField("versjon", default=1)
+    endret = models.DateTimeField("sist endret", default=timezone.now)
+    endret_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    publisert = models.DateTimeField("publisert", null=True, blank=True)
+    publisert_av = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    publisert_versjon = models.PositiveIntegerField("publisert versjon", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "dagsplan"
+        verbose_name_plural = "dagsplaner"
+        constraints = [models.UniqueConstraint(fields=["team", "dato"], name="dagsplan_en_per_team_og_dag")]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.dato:%d.%m.%Y}"
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        return self.publisert_versjon != self.versjon
+
+
+class Planlegging(models.Model):
+    """One run of the optimiser for a day plan, as a background job with its progress and its result.
+
+    ``for_tall``/``etter_tall``: the plan's figures (continuity, punctuality risk, travel) before and
+    after; ``uplassert``: visits the plan could not place, each with the reason.
+    """
+
+    class Status(models.TextChoices):
+        VENTER = "venter", "Venter i kø"
+        KJORER = "kjorer", "Kjører"
+        FERDIG = "ferdig", "Ferdig"
+        FEILET = "feilet", "Feilet"
+
+    class Type(models.TextChoices):
+        OPTIMALISER = "optimaliser", "Optimalisering"
+        SYKDOM = "sykdom", "Ny plan etter sykmelding"
+
+    dagsplan = models.ForeignKey(Dagsplan, on_delete=models.CASCADE, related_name="planlegginger")
+    type = models.CharField("type", max_length=20, choices=Type.choices, default=Type.OPTIMALISER)
+    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.VENTER)
+    fremdrift = models.FloatField("fremdrift (0–1)", default=0.0)
+    tidsgrense = models.PositiveIntegerField("tidsgrense (sekunder)", default=20)
+    seed = models.IntegerField("frø", default=0)
+    kontinuitet = models.BooleanField("vekt på kjente fjes", default=True)
+    bestilt_av = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opprettet = models.DateTimeField(default=timezone.now)
+    startet = models.DateTimeField(null=True, blank=True)
+    ferdig = models.DateTimeField(null=True, blank=True)
+    versjon_for = models.PositiveIntegerField("dagsplanens versjon da jobben startet", null=True, blank=True)
+    for_tall = models.JSONField("tall før", default=dict, blank=True)
+    etter_tall = models.JSONField("tall etter", default=dict, blank=True)
+    uplassert = models.JSONField("besøk uten plass", default=list, blank=True)
+    resultat = models.JSONField("planen jobben fant (samme form som dagsplanens utkast)", default=dict, blank=True)
+    brukt = models.BooleanField("resultatet er lagt inn i utkastet", default=False)
+    feil = models.TextField("feilmelding", blank=True)
+    oppgave_id = models.CharField("bakgrunnsjobb", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "planlegging"
+        verbose_name_plural = "planlegginger"
+        ordering = ["-opprettet", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.dagsplan} ({self.get_status_display().lower()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.VENTER, self.Status.KJORER)
+
+    @property
+    def waiting_long(self) -> bool:
+        from helhet.care.planner import waiting_long
+
+        return waiting_long(self)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * min(1.0, max(0.0, self.fremdrift)))
+
+
 def open_flags_q() -> Q:
     return ~Q(flagg="") & Q(kvittering__isnull=True)
 
@@ -396,13 +534,16 @@ def open_flags_q() -> Q:
 __all__ = [
     "Besok",
     "BesokOppgave",
+    "Dagsplan",
     "FlaggKvittering",
     "Handling",
     "IndividuellPlan",
     "Involvering",
     "Journalnotat",
     "Mal",
+    "Planlegging",
     "Tiltak",
     "Tiltaksplan",
     "TiltaksplanEndring",
+    "Vakt",
 ]

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from helhet.care.models import (
@@ -956,12 +957,13 @@ def kvitter_flagg(*, utfort_av: User, decision: Decision, notat: Journalnotat, m
 
 
 def min_dag(user: User, day: dt.date) -> list[Besok]:
-    """The visits assigned to ``user`` on ``day`` in the order of their agreed start (one query + prefetch)."""
+    """The visits assigned to ``user`` on ``day`` in the order of the published plan (its planned start,
+    else the agreed window's start); one query + prefetch."""
     return list(
         Besok.objects.filter(ansatt=user, dato=day)
         .select_related("tjenestemottaker", "tiltak")
         .prefetch_related("oppgaver")
-        .order_by("vindu_start", "pk")
+        .order_by(Coalesce("planlagt_start", "vindu_start"), "vindu_start", "pk")
     )
 
 

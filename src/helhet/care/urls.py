@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helhet.care import views_figures, views_journal, views_plan, views_visits
+from helhet.care import views_figures, views_journal, views_plan, views_planning, views_visits
 
 app_name = "care"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *views_plan.urlpatterns,
     *views_journal.urlpatterns,
     *views_figures.urlpatterns,
+    *views_planning.urlpatterns,
 ]

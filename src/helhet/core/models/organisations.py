@@ -120,6 +120,16 @@ class Team(models.Model):
     enhet = models.ForeignKey(Enhet, on_delete=models.PROTECT, related_name="team")
     navn = models.CharField("navn", max_length=200)
     bydeler = models.ManyToManyField(Bydel, blank=True, related_name="team", verbose_name="dekker bydeler")
+    # Where the team's shifts start and end (the base), and how the staff travel between visits.
+    base_adresse = models.CharField("teamets base (adresse)", max_length=200, blank=True)
+    base_breddegrad = models.DecimalField("basens breddegrad", max_digits=9, decimal_places=6, null=True, blank=True)
+    base_lengdegrad = models.DecimalField("basens lengdegrad", max_digits=9, decimal_places=6, null=True, blank=True)
+    reisemate = models.CharField(
+        "reisemåte mellom besøk",
+        max_length=20,
+        default="bil",
+        choices=[("bil", "Bil"), ("sykkel", "Sykkel"), ("gange", "Til fots"), ("kollektiv", "Kollektivt")],
+    )
 
     class Meta:
         verbose_name = "team"

@@ -9,6 +9,9 @@ second factors can be computed from the seed, so never point this command at rea
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -141,5 +144,20 @@ class Command(BaseCommand):
             settings.CSRF_COOKIE_SECURE = False
             self.stdout.write("Demoserveren bruker vanlig HTTP, så informasjonskapslene er ikke merket «secure».")
         host = f"[{addr}]" if ":" in addr else addr
+        worker = self.start_worker()
         self.stdout.write(self.style.SUCCESS(f"Starter Helhet på http://{host}:{port}/  (Ctrl+C stopper)"))
-        call_command("runserver", f"{host}:{port}", use_reloader=False)
+        try:
+            call_command("runserver", f"{host}:{port}", use_reloader=False)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
+
+    def start_worker(self) -> subprocess.Popen[bytes] | None:
+        """The background-job worker (the planner's optimiser), beside the web server, while it runs."""
+        if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+            return None
+        self.stdout.write("Starter bakgrunnsjobbene (helhet db_worker) for planleggeren.")
+        return subprocess.Popen(
+            [sys.executable, "-m", "helhet", "db_worker", "--interval", "0.5"], env=os.environ.copy()
+        )

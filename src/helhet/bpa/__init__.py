@@ -1,0 +1,1 @@
+"""BPA (brukerstyrt personlig assistanse): the arrangement, assistants, shifts, timesheets, working-time rules."""

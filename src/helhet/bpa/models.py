@@ -1,0 +1,1 @@
+"""BPA models (issue 6)."""
