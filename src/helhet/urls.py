@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("saker/", include("helhet.cases.urls")),
     path("tjenester/", include("helhet.care.urls")),
+    path("bpa/", include("helhet.bpa.urls")),
     path("", include("helhet.core.urls")),
 ]

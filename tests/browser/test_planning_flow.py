@@ -123,7 +123,7 @@ def team_day(transactional_db: None) -> dict[str, Any]:
         varighet_min=30,
         kompetanse="sykepleier",
         fast_ansatt=assistant.user,
-    )  # fmt: skip  (nobody on Sigurd's side is a nurse: the wound care starts without anyone)
+    )  # (nobody on Sigurd's side is a nurse: the wound care starts without anyone)
     return {
         "nurse": nurse,
         "helper": helper,

@@ -49,7 +49,7 @@ PERSON_KWARGS = {
     "oppgave_id",
     "notat_id",
 }
-ALL_KINDS = {GuardKind.PERSON, GuardKind.PERSON_LIST, GuardKind.NODTILGANG, GuardKind.NONE}
+ALL_KINDS = {GuardKind.PERSON, GuardKind.PERSON_LIST, GuardKind.NODTILGANG, GuardKind.NONE, GuardKind.PORTAL}
 
 
 @dataclass(frozen=True)
@@ -274,6 +274,32 @@ def _care_records(world: Any, vedtak_id: int) -> dict[str, int]:
     }
 
 
+def _bpa_records(world: Any, vedtak_id: int) -> dict[str, int]:
+    """A BPA arrangement for P at a provider the outsider does not work for, with an assistant and a message."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from factories import LeverandorFactory, UserFactory
+    from helhet.bpa.models import Assistent, Melding, Ordning
+    from helhet.core.models import UserKind
+
+    arbeidsleder = UserFactory(username="route_arbeidsleder", kind=UserKind.ARBEIDSLEDER)
+    ordning = Ordning.objects.create(
+        tjenestemottaker=world.P,
+        vedtak_id=vedtak_id,
+        leverandor=LeverandorFactory(navn="BPA-leverandøren AS", kommune=world.kommune),
+        timer_per_uke=Decimal(40),
+        fra=dt.date(2026, 1, 1),
+        arbeidsleder=arbeidsleder,
+        samtykke_bydel=True,
+    )
+    astrid = Assistent.objects.create(
+        ordning=ordning, navn="Astrid Assistent", ansattnummer="1", stillingsprosent=50, start=dt.date(2026, 1, 1)
+    )
+    Melding.objects.create(ordning=ordning, fra=arbeidsleder, tekst="Prøvedatter kommer på besøk")
+    return {"ordning_id": ordning.pk, "assistent_id": astrid.pk}
+
+
 @pytest.mark.django_db
 def test_no_route_leaks_person_data_to_staff_without_need_to_know(world: Any, client: Any, login: Any) -> None:
     P = world.P
@@ -301,6 +327,7 @@ def test_no_route_leaks_person_data_to_staff_without_need_to_know(world: Any, cl
         "nodtilgang_id": nodtilgang.pk,
         **case_records,
         **_care_records(world, case_records["vedtak_id"]),
+        **_bpa_records(world, case_records["vedtak_id"]),
     }
     secrets = [P.etternavn, P.fodselsnummer, P.fodselsnummer[6:], "Prøvedatter"]
     outsider = world.nurse_b
@@ -340,3 +367,6 @@ def test_no_route_leaks_person_data_to_staff_without_need_to_know(world: Any, cl
     assert Vakt.objects.get(pk=extra["vakt_id"]).status == "planlagt"
     assert Dagsplan.objects.get(pk=extra["dagsplan_id"]).versjon == 1
     assert Planlegging.objects.count() == 1 and not Planlegging.objects.get().brukt
+    from helhet.bpa.models import Melding, Opplaering
+
+    assert Melding.objects.count() == 1 and not Opplaering.objects.exists()

@@ -47,8 +47,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return render(request, "core/lockout.html", status=429)
         if user is None:
             error = "Feil brukernavn eller passord."
-        elif getattr(user, "kind", None) != "ansatt":
-            error = "Denne innloggingen er for ansatte. Innbyggerportalen kommer senere."
+        elif getattr(user, "kind", None) not in LOGIN_KINDS:
+            error = "Denne innloggingen er for ansatte og arbeidsledere i BPA. Innbyggerportalen kommer senere."
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             request.session[NEXT_SESSION_KEY] = _safe_next(request, request.GET.get("next"))
@@ -56,6 +56,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 return redirect("core:login_otp")
             return redirect("core:login_enroll")
     return render(request, "core/login.html", {"form": form, "error": error}, status=400 if error else 200)
+
+
+#: Who logs in here: staff, and BPA arbeidsledere (their portal; ID-porten would replace this for citizens).
+LOGIN_KINDS = frozenset({"ansatt", "arbeidsleder"})
 
 
 def _finish(request: HttpRequest) -> HttpResponseRedirect:

@@ -34,6 +34,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not getattr(user, "is_verified", lambda: False)():
         return {"nav_items": [], "user_roles": []}
+    if getattr(user, "kind", "ansatt") != "ansatt":  # portal users: the portal has its own menu
+        return {"nav_items": [], "user_roles": []}
     roles = user.roles()
     items = [
         NavItem(entry.label, reverse(entry.url_name), entry.url_name, entry.count(user) if entry.count else 0)

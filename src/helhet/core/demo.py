@@ -37,7 +37,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -69,6 +69,9 @@ from helhet.core.models import (
     Verge,
 )
 from helhet.core.rules import identity, orgnr
+
+if TYPE_CHECKING:
+    from helhet.bpa.demo import LoginInfo
 
 #: The password of every demo user, printed by ``helhet demo`` (public on purpose: synthetic data only).
 DEMO_PASSWORD = "Helhet-demo-2026"  # noqa: S105 - public on purpose: the demo world's shared password
@@ -172,8 +175,9 @@ def database_has_data() -> bool:
 
 
 #: Append-only tables (``app_label.Model``) whose rows the database itself refuses to delete (a trigger
-#: on PostgreSQL): a reset empties them with TRUNCATE, which row triggers do not see.
-APPEND_ONLY_MODELS: tuple[str, ...] = ("care.Journalnotat",)
+#: on PostgreSQL), or whose corrections protect the rows they correct (``on_delete=PROTECT`` to the same
+#: table, which Django's delete cannot untangle): a reset empties them with TRUNCATE / a plain DELETE.
+APPEND_ONLY_MODELS: tuple[str, ...] = ("care.Journalnotat", "bpa.Timeliste")
 
 
 def _clear_append_only() -> None:
@@ -289,7 +293,37 @@ def existing_demo_world(seed: int | None = None) -> DemoWorld | None:
                 totp_secret=base32_secret(device.key),
             )
         )
+    for extra in _bpa_logins():
+        device = (
+            TOTPDevice.objects.filter(user__username=extra.username, confirmed=True, name=OTP_DEVICE_NAME)
+            .order_by("pk")
+            .first()
+        )
+        if device is None:
+            continue
+        if seed is not None and device.key != totp_key(seed, extra.username):
+            seed_matches = False
+        logins.append(
+            DemoLogin(
+                username=extra.username,
+                password=DEMO_PASSWORD,
+                role=extra.role,
+                role_label=extra.role_label,
+                place=extra.place,
+                full_name=extra.full_name,
+                totp_secret=base32_secret(device.key),
+            )
+        )
     return DemoWorld(seed=seed if seed_matches else None, logins=tuple(logins))
+
+
+def _bpa_logins() -> list[LoginInfo]:
+    """The BPA demo's logins (the adviser and the arbeidsledere of the portal), when it was built."""
+    if not apps.is_installed("helhet.bpa"):
+        return []
+    from helhet.bpa import demo as bpa_demo
+
+    return list(bpa_demo.demo_logins())
 
 
 # --- fixed, hand-written parts of the world -----------------------------------------------------------
@@ -1130,13 +1164,20 @@ class _Builder:
 
 
 def build_demo_world(
-    seed: int = 1, *, stdout: Writer | None = None, reset: bool = False, cases: bool = True, care: bool = True
+    seed: int = 1,
+    *,
+    stdout: Writer | None = None,
+    reset: bool = False,
+    cases: bool = True,
+    care: bool = True,
+    bpa: bool = True,
 ) -> DemoWorld:
     """Build the demo world into an empty database, in one transaction.
 
     ``cases=False`` builds only the core world (organisations, staff, persons): for tests that check
     nothing else, since the cases (with their letters) take most of the build time. ``care=False``
-    leaves out the provider's delivery (plans, visits, journal), which needs the cases.
+    leaves out the provider's delivery (plans, visits, journal), which needs the cases; ``bpa=False``
+    leaves out the BPA arrangements (and their logins), which need the cases' BPA vedtak.
 
     Refuses (:class:`DemoWorldExists`) when the database already has data, unless ``reset`` is
     true: then every row of Helhet's tables except the append-only audit trail is deleted first.
@@ -1169,6 +1210,14 @@ def build_demo_world(
                 builder.counts.update(
                     care_demo.build_demo_care(
                         random.Random(f"helhet-demo-tjenester:{seed}"), today=builder.today, stdout=stdout
+                    )
+                )
+            if bpa:
+                from helhet.bpa import demo as bpa_demo
+
+                builder.counts.update(
+                    bpa_demo.build_demo_bpa(
+                        random.Random(f"helhet-demo-bpa:{seed}"), today=builder.today, stdout=stdout, seed=seed
                     )
                 )
     world = existing_demo_world(seed)

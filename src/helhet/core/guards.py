@@ -8,8 +8,10 @@ nødtilgang where the user's roles allow it.
 ``@person_list_view`` marks a view that lists or searches persons: it must restrict itself with
 :func:`helhet.core.access.visible_persons` and audit what it shows (the search is audited).
 
-``@no_person_data`` marks a view that shows no person data at all. The route-enumeration test
-requires every route to carry exactly one of these marks.
+``@no_person_data`` marks a view that shows no person data at all. ``@portal_view`` marks a page for
+portal users (a BPA arbeidsleder): the view itself checks that the data is the user's own, and
+portal users reach no other page (:class:`helhet.core.middleware.RequireVerifiedStaffMiddleware`).
+The route-enumeration test requires every route to carry exactly one of these marks.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class GuardKind:
     PERSON_LIST = "person_list"
     NODTILGANG = "nodtilgang"
     NONE = "no_person_data"
+    PORTAL = "portal"
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -138,6 +141,7 @@ def mark(kind: str) -> Callable[[ViewFunc], ViewFunc]:
 
 person_list_view = mark(GuardKind.PERSON_LIST)
 no_person_data = mark(GuardKind.NONE)
+portal_view = mark(GuardKind.PORTAL)
 nodtilgang_view = mark(GuardKind.NODTILGANG)
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
+from helhet.core.guards import GuardKind, guard_of
 from helhet.core.request_context import RequestInfo, reset_request_info, set_request_info
+
+#: Where a portal user lands (by user kind); an app with portal pages registers its home here.
+PORTAL_HOME: dict[str, str] = {}
 
 #: URL names (namespace:name) reachable without a verified login.
 PUBLIC_URL_NAMES = frozenset(
@@ -65,6 +69,11 @@ class RequireVerifiedStaffMiddleware:
             return redirect_to_login(request)
         if not getattr(user, "is_verified", lambda: False)():
             return redirect("core:login_otp")
+        if getattr(user, "kind", "ansatt") != "ansatt" and guard_of(match.func) != GuardKind.PORTAL:
+            # A portal user (a BPA arbeidsleder) reaches the portal's pages only: everything else is staff's.
+            if match.view_name == "core:home":
+                return redirect(PORTAL_HOME.get(user.kind, "core:logout"))
+            return HttpResponseForbidden("Denne siden er for ansatte.")
         return self.get_response(request)
 
 
