@@ -1,0 +1,1 @@
+"""Pure rules for the quality system (no Django): risk matrix, avvik figures, surveys, varsling."""
