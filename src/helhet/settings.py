@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "helhet.cases",
     "helhet.care",
     "helhet.bpa",
+    "helhet.quality",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("saker/", include("helhet.cases.urls")),
     path("tjenester/", include("helhet.care.urls")),
     path("bpa/", include("helhet.bpa.urls")),
+    path("kvalitet/", include("helhet.quality.urls")),
     path("", include("helhet.core.urls")),
 ]

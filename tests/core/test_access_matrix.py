@@ -71,6 +71,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     Role.KVALITETSLEDER:      (NO,  NO,     NO,       NO,  NO,     NO,   NO,        NS,     NS),
     Role.PERSONVERNANSVARLIG: (NO,  NO,     NO,       NO,  NO,     NO,   NO,        NS,     NS),
     Role.SYSTEMADMINISTRATOR: (NO,  NO,     NO,       NO,  NO,     NO,   NO,        NS,     NS),
+    Role.MELDINGSANSVARLIG:   (NO,  NO,     NO,       NO,  NO,     NO,   NO,        NS,     NS),
 }
 #: Whether a refusal for lack of ground offers nødtilgang («bryt glasset»).
 MAY_BREAK_GLASS: dict[str, bool] = {
@@ -83,6 +84,7 @@ MAY_BREAK_GLASS: dict[str, bool] = {
     Role.KVALITETSLEDER: False,
     Role.PERSONVERNANSVARLIG: False,
     Role.SYSTEMADMINISTRATOR: False,
+    Role.MELDINGSANSVARLIG: False,
 }
 #: With sperring on, every staff cell becomes «sperret» (and never offers nødtilgang); non-staff stay «ikke ansatt».
 # fmt: on
@@ -266,6 +268,7 @@ FULL_ID: dict[str, tuple[str, bool, Refusal | None]] = {
     Role.KVALITETSLEDER:      ("team",          False, Refusal.NO_GROUND),
     Role.PERSONVERNANSVARLIG: ("team",          False, Refusal.NO_GROUND),
     Role.SYSTEMADMINISTRATOR: ("team",          False, Refusal.NO_GROUND),
+    Role.MELDINGSANSVARLIG:   ("team",          False, Refusal.NO_GROUND),
 }
 # fmt: on
 

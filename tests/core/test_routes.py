@@ -48,6 +48,7 @@ PERSON_KWARGS = {
     "besok_id",
     "oppgave_id",
     "notat_id",
+    "avvik_id",
 }
 ALL_KINDS = {GuardKind.PERSON, GuardKind.PERSON_LIST, GuardKind.NODTILGANG, GuardKind.NONE, GuardKind.PORTAL}
 
@@ -300,6 +301,28 @@ def _bpa_records(world: Any, vedtak_id: int) -> dict[str, int]:
     return {"ordning_id": ordning.pk, "assistent_id": astrid.pk}
 
 
+def _quality_records(world: Any, besok_id: int) -> dict[str, int]:
+    """An avvik about P's visit, reported by P's nurse at enhet A (the outsider neither reported nor handles it)."""
+    import datetime as dt
+
+    from helhet.quality.models import Avvik, AvvikKategori, AvvikTiltak
+
+    avvik = Avvik.objects.create(
+        melder=world.nurse_a,
+        enhet=world.enhet_a,
+        kategori=AvvikKategori.objects.get(kode="fall"),
+        hva_skjedde="Prøvedatter fant Per Prøve på gulvet",
+        tidspunkt=dt.datetime(2026, 1, 5, 8, tzinfo=dt.UTC),
+        besok_id=besok_id,
+        tjenestemottaker=world.P,
+        status=Avvik.Status.REGISTRERT,
+        registrert=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC),
+        meldingsansvarlig=world.leader_a,
+    )
+    AvvikTiltak.objects.create(avvik=avvik, beskrivelse="Fallmatte", ansvarlig=world.nurse_a, frist=dt.date(2026, 2, 1))
+    return {"avvik_id": avvik.pk}
+
+
 @pytest.mark.django_db
 def test_no_route_leaks_person_data_to_staff_without_need_to_know(world: Any, client: Any, login: Any) -> None:
     P = world.P
@@ -329,6 +352,7 @@ def test_no_route_leaks_person_data_to_staff_without_need_to_know(world: Any, cl
         **_care_records(world, case_records["vedtak_id"]),
         **_bpa_records(world, case_records["vedtak_id"]),
     }
+    extra.update(_quality_records(world, extra["besok_id"]))
     secrets = [P.etternavn, P.fodselsnummer, P.fodselsnummer[6:], "Prøvedatter"]
     outsider = world.nurse_b
     login(client, outsider)
@@ -370,3 +394,7 @@ def test_no_route_leaks_person_data_to_staff_without_need_to_know(world: Any, cl
     from helhet.bpa.models import Melding, Opplaering
 
     assert Melding.objects.count() == 1 and not Opplaering.objects.exists()
+    from helhet.quality.models import Avvik, AvvikTiltak
+
+    assert list(Avvik.objects.values_list("status", flat=True)) == ["registrert"]
+    assert AvvikTiltak.objects.get().utfort is None

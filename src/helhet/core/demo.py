@@ -96,6 +96,7 @@ DEMO_USERNAMES: Mapping[Role, str] = {
     Role.KVALITETSLEDER: "kvalitetsleder",
     Role.PERSONVERNANSVARLIG: "personvern",
     Role.SYSTEMADMINISTRATOR: "sysadmin",
+    Role.MELDINGSANSVARLIG: "meldingsansvarlig",
 }
 
 #: How many persons the demo nurse's team serves at least.
@@ -771,6 +772,19 @@ class _Builder:
         add(Role.KVALITETSLEDER, KOMMUNE_DOMAIN, leverandor=self.kommunal)
         add(Role.PERSONVERNANSVARLIG, KOMMUNE_DOMAIN)
         add(Role.SYSTEMADMINISTRATOR, KOMMUNE_DOMAIN, female_share=0.4)
+        # The avvik handler of the first enhet. Fixed name and no phone number: a random draw here would
+        # shift every later random choice and change the rest of the demo world.
+        first_enhet = self.enheter[0]
+        specs.append(
+            _StaffSpec(
+                DEMO_USERNAMES[Role.MELDINGSANSVARLIG],
+                "Mari",
+                "Meldal",
+                self.domains[first_enhet.leverandor_id],
+                Role.MELDINGSANSVARLIG,
+                enhet=first_enhet,
+            )
+        )
 
         password = make_password(DEMO_PASSWORD)
         joined = timezone.now() - dt.timedelta(days=400)
@@ -782,7 +796,7 @@ class _Builder:
                 email=f"{s.username}@{s.email_domain}",
                 password=password,
                 kind=UserKind.STAFF,
-                telefon=self.mobile(),
+                telefon="" if s.rolle == Role.MELDINGSANSVARLIG else self.mobile(),
                 hpr_nummer=s.hpr,
                 is_active=True,
                 is_staff=s.rolle == Role.SYSTEMADMINISTRATOR,

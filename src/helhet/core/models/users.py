@@ -35,6 +35,8 @@ class Role(models.TextChoices):
     KVALITETSLEDER = "kvalitetsleder", "Kvalitetsleder"
     PERSONVERNANSVARLIG = "personvernansvarlig", "Personvern- og sikkerhetsansvarlig"
     SYSTEMADMINISTRATOR = "systemadministrator", "Systemadministrator"
+    #: Handles and closes the avvik reported at an enhet (issue 7); without one, the enhet's leder does.
+    MELDINGSANSVARLIG = "meldingsansvarlig", "Meldingsansvarlig (avvik)"
 
 
 #: Roles that sit in a bydel (case handling) rather than at a provider.

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class QualityConfig(AppConfig):
+    name = "helhet.quality"
+    label = "quality"
+    verbose_name = "Kvalitet"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from helhet.quality import views_avvik
+
+        views_avvik.register()
