@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from helhet.care.models import Besok, Dagsplan, Planlegging, Tiltak, Vakt
 from helhet.care.rules import kompetanse
+from helhet.care.services import competence_map, provider_ids, teams_of
 from helhet.core import audit
 from helhet.core.models import AuditAction, Role, Team, Tjenestemottaker, User
 from helhet.planning import travel as travel_mod
@@ -274,7 +275,7 @@ def load_day(team: Team, day: dt.date, user: User | None = None) -> Day:
     )
     shifts = list(Vakt.objects.filter(team=team, dato=day).select_related("ansatt").order_by("start", "pk"))
     staff_ids = {s.ansatt_id for s in shifts}
-    skills = _skills(staff_ids, day)
+    skills = competence_map(staff_ids, day)
     person_ids = {b.tjenestemottaker_id for b in visits}
     persons = {p.pk: p for p in Tjenestemottaker.objects.filter(pk__in=person_ids)}
     since = day - dt.timedelta(days=FAMILIAR_DAYS)
@@ -322,19 +323,6 @@ def load_day(team: Team, day: dt.date, user: User | None = None) -> Day:
     )
 
 
-def _skills(user_ids: set[int], day: dt.date) -> dict[int, frozenset[str]]:
-    result: dict[int, frozenset[str]] = {}
-    users = User.objects.filter(pk__in=user_ids).prefetch_related("role_assignments")
-    for user in users:
-        roles = {
-            a.rolle
-            for a in user.role_assignments.all()
-            if a.gyldig_fra <= day and (a.gyldig_til is None or a.gyldig_til >= day)
-        }
-        result[user.pk] = kompetanse.competences(roles, authorised=bool(user.hpr_nummer))
-    return result
-
-
 def _places(team: Team, persons: Iterable[Tjenestemottaker]) -> tuple[list[tuple[float, float]], dict[str, int]]:
     """The base first, then one place per person; a person without coordinates is placed at the base
     (travel 0: the plan is then optimistic for them — the board says so)."""
@@ -369,8 +357,6 @@ def _places(team: Team, persons: Iterable[Tjenestemottaker]) -> tuple[list[tuple
 
 def planner_teams(user: User) -> list[Team]:
     """The teams whose day ``user`` may plan."""
-    from helhet.care.services import teams_of
-
     return list(teams_of(user, PLANNER_ROLES).select_related("enhet").order_by("enhet__navn", "navn"))
 
 
@@ -754,7 +740,6 @@ def lagre_vakt(*, utfort_av: User, team: Team, ansatt: User, day: dt.date, start
     begin = timezone.make_aware(dt.datetime.combine(day, start))
     end_day = day + dt.timedelta(days=1) if slutt <= start else day
     end = timezone.make_aware(dt.datetime.combine(end_day, slutt))
-    from helhet.care.services import provider_ids
     from helhet.core.models.users import CARE_ROLES
 
     if team.enhet.leverandor_id not in provider_ids(ansatt, CARE_ROLES):

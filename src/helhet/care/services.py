@@ -522,9 +522,10 @@ def _assignee(tiltak: Tiltak, competences: dict[int, frozenset[str]]) -> int | N
     return None
 
 
-def _competence_map(user_ids: set[int]) -> dict[int, frozenset[str]]:
+def competence_map(user_ids: set[int], day: dt.date | None = None) -> dict[int, frozenset[str]]:
+    """Each user's competence levels on ``day`` (default today), from their role assignments then (one query)."""
     result: dict[int, frozenset[str]] = {}
-    today = timezone.localdate()
+    today = day or timezone.localdate()
     for user in User.objects.filter(pk__in=user_ids).prefetch_related("role_assignments"):
         roles = {
             a.rolle
@@ -557,7 +558,7 @@ def generer_besok(
     if not items:
         return 0
     staff = {i for t in items for i in (t.fast_ansatt_id, t.plan.tjenestemottaker.primaerkontakt_id) if i}
-    competences = _competence_map(staff)
+    competences = competence_map(staff)
     created = 0
     pending: list[Besok] = []
     for chunk_start in range(0, len(items), 1000):
