@@ -1,0 +1,9 @@
+"""Issue 7: reserved in the chain so the areas can be built side by side; filled in by that area's work."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("quality", "0002_avvikkategori_data")]
+
+    operations: list[migrations.operations.base.Operation] = []

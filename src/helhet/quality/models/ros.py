@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the ros work (issue 7)."""
+
+__all__: list[str] = []
