@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from care_builders import make_visit
-from factories import EnhetFactory, RoleAssignmentFactory, UserFactory, World
+from factories import EnhetFactory, RoleAssignmentFactory, TjenestemottakerFactory, UserFactory, World
 from helhet.core.models import AuditAction, AuditEvent, Role
 from helhet.quality import services
 from helhet.quality.models import Avvik, AvvikKategori
@@ -210,3 +210,31 @@ def test_repeated_events_suggest_an_internal_audit(world: World) -> None:
     assert [s.kind for s in suggestions] == ["gjentatt"]
     assert len(suggestions[0].ids) == 3 and "Enhet A" in suggestions[0].reason
     assert services.suggest_audit(world.enhet_b) == []
+
+
+def test_the_routed_meldingsansvarlig_may_read_the_person_while_handling_and_30_days_after(world: World) -> None:
+    from helhet.core.access import Action, check
+    from helhet.quality.grounds import AFTER_CLOSE_DAYS
+
+    ma = UserFactory(username="ma_ground")
+    RoleAssignmentFactory(user=ma, rolle=Role.MELDINGSANSVARLIG, enhet=world.enhet_a)
+    assert not check(ma, Action.VIEW, world.P).allowed  # no ground before any avvik
+
+    besok = make_visit(world)
+    draft = services.save_draft(world.nurse_a, full_input(world, besok_id=besok.pk))
+    assert not check(ma, Action.VIEW, world.P).allowed  # a draft is not routed to anyone yet
+    avvik = services.submit(world.nurse_a, draft)
+    assert avvik.meldingsansvarlig == ma
+
+    decision = check(ma, Action.VIEW, world.P)
+    assert decision.allowed and decision.ground_code == "avviksbehandler"
+    assert not check(ma, Action.EDIT, world.P).allowed  # reading only, never writing in the record
+    other = TjenestemottakerFactory(bydel=world.P.bydel)
+    assert not check(ma, Action.VIEW, other).allowed  # only the person the avvik is about
+
+    services.grade(ma, avvik, all_answers(), 2)
+    closed = services.close(ma, avvik, "Lært noe")
+    assert closed.lukket is not None
+    later = closed.lukket + dt.timedelta(days=AFTER_CLOSE_DAYS)
+    assert check(ma, Action.VIEW, world.P, at=later).allowed
+    assert not check(ma, Action.VIEW, world.P, at=later + dt.timedelta(days=1)).allowed

@@ -10,6 +10,7 @@ class QualityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from helhet.quality import views_avvik
+        from helhet.quality import grounds, views_avvik
 
+        grounds.register()
         views_avvik.register()

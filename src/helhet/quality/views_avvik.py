@@ -392,6 +392,8 @@ def avvik_figurer(request: HttpRequest) -> HttpResponse:
     measures = AvvikTiltak.objects.filter(avvik__in=[a.pk for a in avvik]).select_related("ansvarlig")
     overdue = avvik_tall.overdue_measures(services.measure_rows(measures), today)
     overdue_avvik = [m.avvik_id for m in measures if m.pk in set(overdue.ids)]
+    closure = avvik_tall.closure_times(rows, period)
+    recent_handled = [r.id for r in rows if r.id in set(share.too_recent_ids) and r.first_action() is not None]
     return render(
         request,
         "quality/avvik_tall.html",
@@ -409,6 +411,12 @@ def avvik_figurer(request: HttpRequest) -> HttpResponse:
             "overdue_n": len(overdue.ids),
             "overdue_link": _rows_link(list(dict.fromkeys(overdue_avvik))),
             "handling_days": avvik_tall.DEFAULT_HANDLING_DAYS,
+            "recent_n": len(share.too_recent_ids),
+            "recent_link": _rows_link(share.too_recent_ids),
+            "recent_handled_n": len(recent_handled),
+            "closure": closure,
+            "closure_link": _rows_link(closure.ids),
+            "still_open_link": _rows_link(closure.still_open_ids),
         },
     )
 
