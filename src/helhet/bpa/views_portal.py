@@ -28,7 +28,9 @@ from helhet.bpa.models import Assistent, Melding, Opplaering, Ordning, Timeliste
 from helhet.core import audit
 from helhet.core.guards import portal_view
 from helhet.core.middleware import PORTAL_HOME
-from helhet.core.models import AuditAction, User
+from helhet.core.models import AuditAction, Enhet, User
+from helhet.quality import services as avvik_services
+from helhet.quality.models import Avvik, AvvikKategori
 
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
@@ -439,6 +441,119 @@ def handbok(request: HttpRequest) -> HttpResponse:
     return render(request, "bpa/portal/handbok.html", _context(request, ordning, mine, chapters=HANDBOK))
 
 
+# --- avvik from the portal (issue 7 point 1) ----------------------------------------------------------
+
+
+def _avvik_enhet(ordning: Ordning) -> Enhet | None:
+    """Where a report from the arrangement goes: the enhet the BPA adviser works in, else the provider's first."""
+    if ordning.radgiver is not None:
+        for a in ordning.radgiver.active_assignments():
+            enhet_id = a.enhet_id or (a.team.enhet_id if a.team is not None else None)
+            if enhet_id:
+                return Enhet.objects.filter(pk=enhet_id, leverandor=ordning.leverandor).first()
+    return Enhet.objects.filter(leverandor=ordning.leverandor).order_by("pk").first()
+
+
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _avvik_values(post: Any) -> dict[str, Any]:
+    return {
+        "kategori": post.get("kategori", ""),
+        "hva_skjedde": post.get("hva_skjedde", "")[:5000],
+        "hvor": post.get("hvor", "")[:200],
+        "tidspunkt": post.get("tidspunkt", "")[:20],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def avvik(request: HttpRequest) -> HttpResponse:
+    """«Meld avvik» for the arbeidsleder: the same avvik as staff report, routed to the provider's meldingsansvarlig.
+
+    The report is not linked to the person in the record (the arbeidsleder is not staff and does not pass
+    the staff access check); it names the arrangement's provider enhet. A failed «Send» keeps a draft,
+    which the next «Send» continues (``utkast``), so nothing typed is lost.
+    """
+    ordning, mine = _ordning(request)
+    user = _user(request)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {"tidspunkt": timezone.localtime().strftime(DATETIME_INPUT)}
+    draft = None
+    if request.method == "POST":
+        values = _avvik_values(request.POST)
+        draft_id = _int_or_none(request.POST.get("utkast"))
+        draft = Avvik.objects.filter(pk=draft_id or 0, melder=user, status=Avvik.Status.UTKAST).first()
+        tidspunkt = None
+        if values["tidspunkt"]:
+            try:
+                tidspunkt = timezone.make_aware(dt.datetime.strptime(values["tidspunkt"], DATETIME_INPUT))
+            except ValueError:
+                errors["tidspunkt"] = ["Skriv dato og klokkeslett, for eksempel 2026-03-01T14:30."]
+        kategori_id = _int_or_none(values["kategori"])
+        if kategori_id is not None and not AvvikKategori.objects.filter(pk=kategori_id, aktiv=True).exists():
+            kategori_id = None
+        enhet = _avvik_enhet(ordning)
+        data = avvik_services.AvvikInput(
+            enhet_id=enhet.pk if enhet else None,
+            kategori_id=kategori_id,
+            hva_skjedde=values["hva_skjedde"],
+            hvor=values["hvor"],
+            tidspunkt=tidspunkt,
+        )
+        if not errors and not (values["hva_skjedde"].strip() or kategori_id):
+            errors["__all__"] = ["Skriv noe om hva som skjedde før du sender."]
+        if not errors:
+            try:
+                draft = avvik_services.save_draft(user, data, draft)
+                avvik_services.submit(user, draft)
+            except ValidationError as exc:
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": list(exc.messages)}
+            else:
+                messages.success(
+                    request, "Takk! Avviket er sendt til leverandøren. Du ser utfallet her når det er behandlet."
+                )
+                return redirect(_url("bpa:portal_avvik", ordning))
+    rows = list(
+        Avvik.objects.filter(melder=user)
+        .exclude(status=Avvik.Status.UTKAST)
+        .select_related("kategori")
+        .order_by("-registrert")[:50]
+    )
+    context = _context(
+        request,
+        ordning,
+        mine,
+        values=values,
+        errors=errors,
+        draft=draft,
+        kategorier=AvvikKategori.objects.filter(aktiv=True),
+        rows=rows,
+        max_tid=timezone.localtime().strftime(DATETIME_INPUT),
+    )
+    return render(request, "bpa/portal/avvik.html", context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET"])
+@portal_view
+def avvik_utfall(request: HttpRequest, avvik_id: int) -> HttpResponse:
+    """The outcome of one of the arbeidsleder's own reports."""
+    ordning, mine = _ordning(request)
+    report = get_object_or_404(Avvik.objects.select_related("kategori"), pk=avvik_id, melder=_user(request))
+    if report.status == Avvik.Status.UTKAST:
+        return redirect(_url("bpa:portal_avvik", ordning))
+    outcome = avvik_services.outcome_for_reporter(_user(request), report)
+    context = _context(request, ordning, mine, avvik=report, outcome=outcome)
+    return render(request, "bpa/portal/avvik_utfall.html", context)
+
+
 urlpatterns = [
     path("portal/", portal, name="portal"),
     path("portal/vakter/", vakter, name="portal_vakter"),
@@ -446,6 +561,8 @@ urlpatterns = [
     path("portal/assistenter/", assistenter, name="portal_assistenter"),
     path("portal/meldinger/", meldinger, name="portal_meldinger"),
     path("portal/handbok/", handbok, name="portal_handbok"),
+    path("portal/avvik/", avvik, name="portal_avvik"),
+    path("portal/avvik/<int:avvik_id>/", avvik_utfall, name="portal_avvik_utfall"),
 ]
 
 
