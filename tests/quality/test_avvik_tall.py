@@ -294,3 +294,34 @@ def test_audit_suggestions_only_use_rows_in_the_window(rows: list[AvvikRow], at:
             assert len(suggestion.ids) >= 3
         else:
             assert by_id[suggestion.ids[0]].level in {Niva.HOY, Niva.KRITISK}
+
+
+def test_key_figures_as_lines() -> None:
+    from helhet.quality.rules.avvik_tall import key_figures, line_name
+
+    assert line_name("Legemiddelhåndtering") == "legemiddelhandtering"
+    assert line_name("HMS (helse, miljø og sikkerhet)") == "hms_helse_miljo_og_sikkerhet"
+    period = Period(date(2026, 1, 1), date(2026, 3, 31))
+    rows = [
+        AvvikRow(1, "Fall", "A", date(2026, 1, 5), started=date(2026, 1, 6), closed=date(2026, 1, 20)),
+        AvvikRow(2, "Fall", "A", date(2026, 1, 10)),  # never started: late
+        AvvikRow(3, "Legemiddelhåndtering", "B", date(2026, 3, 30)),  # too recent for the share
+        AvvikRow(4, "Fall", "A", date(2025, 6, 1)),  # before the period
+    ]
+    measures = [
+        MeasureRow(1, 1, "Kari", due=date(2026, 3, 1)),  # overdue at the period end
+        MeasureRow(2, 1, "Kari", due=date(2026, 3, 1), done=date(2026, 2, 27)),
+    ]
+    lines = dict(
+        (name, (value, unit)) for name, value, unit in key_figures(rows, measures, period, categories=["Fall", "HMS"])
+    )
+    assert lines["avvik_registrert"] == ("3", "stk")
+    assert lines["avvik_kategori_fall"] == ("2", "stk")
+    assert lines["avvik_kategori_hms"] == ("0", "stk")  # listed, so always printed
+    assert lines["avvik_kategori_legemiddelhandtering"] == ("1", "stk")
+    assert lines["avvik_pabegynt_eller_lukket_innen_14_dager_andel"] == ("50.0", "%")
+    assert lines["avvik_pabegynt_eller_lukket_innen_14_dager_grunnlag"] == ("2", "stk")
+    assert lines["avvik_lukket"] == ("1", "stk") and lines["avvik_dager_til_lukking_median"] == ("15.0", "dager")
+    assert lines["avvik_tiltak_over_frist"] == ("1", "stk")
+    empty = dict((n, v) for n, v, _ in key_figures([], [], period))
+    assert empty["avvik_pabegynt_eller_lukket_innen_14_dager_andel"] == "-"

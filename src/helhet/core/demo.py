@@ -1185,13 +1185,15 @@ def build_demo_world(
     cases: bool = True,
     care: bool = True,
     bpa: bool = True,
+    quality: bool = True,
 ) -> DemoWorld:
     """Build the demo world into an empty database, in one transaction.
 
     ``cases=False`` builds only the core world (organisations, staff, persons): for tests that check
     nothing else, since the cases (with their letters) take most of the build time. ``care=False``
     leaves out the provider's delivery (plans, visits, journal), which needs the cases; ``bpa=False``
-    leaves out the BPA arrangements (and their logins), which need the cases' BPA vedtak.
+    leaves out the BPA arrangements (and their logins), which need the cases' BPA vedtak; ``quality=False``
+    leaves out the quality system's year (avvik, varsling, klager, audits, procedures, ROS, surveys).
 
     Refuses (:class:`DemoWorldExists`) when the database already has data, unless ``reset`` is
     true: then every row of Helhet's tables except the append-only audit trail is deleted first.
@@ -1232,6 +1234,14 @@ def build_demo_world(
                 builder.counts.update(
                     bpa_demo.build_demo_bpa(
                         random.Random(f"helhet-demo-bpa:{seed}"), today=builder.today, stdout=stdout, seed=seed
+                    )
+                )
+            if quality:
+                from helhet.quality import demo as quality_demo
+
+                builder.counts.update(
+                    quality_demo.build_demo_quality(
+                        random.Random(f"helhet-demo-kvalitet:{seed}"), today=builder.today, seed=seed
                     )
                 )
     world = existing_demo_world(seed)

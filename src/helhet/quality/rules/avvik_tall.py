@@ -363,3 +363,59 @@ def suggest_audits(rows: Iterable[AvvikRow], at: date, rule: AuditRule = AUDIT_R
             )
         )
     return suggestions
+
+
+# --- Key figures as lines («name: value unit») ---------------------------------------------------
+
+#: A figure line: (name, value, unit). The value is text so «no data» can be said (``NO_DATA``).
+Line = tuple[str, str, str]
+NO_DATA = "-"
+
+
+def line_name(text: str) -> str:
+    """A stable ASCII name for a line: «Legemiddelhåndtering» → ``legemiddelhandtering``."""
+    table = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e"})
+    out = []
+    for ch in text.lower().translate(table):
+        out.append(ch if ch.isascii() and ch.isalnum() else "_")
+    return "_".join(part for part in "".join(out).split("_") if part)
+
+
+def _number(value: float | None, decimals: int = 1) -> str:
+    return NO_DATA if value is None else f"{value:.{decimals}f}"
+
+
+def key_figures(
+    rows: Iterable[AvvikRow],
+    measures: Iterable[MeasureRow],
+    period: Period,
+    days: int = DEFAULT_HANDLING_DAYS,
+    categories: Sequence[str] = (),
+) -> list[Line]:
+    """The avvik lines of ``helhet kvalitet nokkeltall`` for ``period``, overdue measures at its end.
+
+    Every category in ``categories`` gets a line (0 when none were registered), so the output has the
+    same lines from period to period; categories with avvik but not listed are added after them. Shares
+    are in per cent with one decimal; ``NO_DATA`` when the denominator is empty.
+    """
+    rows = list(rows)
+    counts = {c.key[0]: c.n for c in count_by(rows, ("category",), period)}
+    lines: list[Line] = [("avvik_registrert", str(sum(counts.values())), "stk")]
+    for name in [*categories, *sorted(set(counts) - set(categories))]:
+        lines.append((f"avvik_kategori_{line_name(name)}", str(counts.get(name, 0)), "stk"))
+    share = handled_share(rows, period, days)
+    lines.append(
+        (
+            f"avvik_pabegynt_eller_lukket_innen_{days}_dager_andel",
+            _number(share.share * 100 if share.share is not None else None),
+            "%",
+        )
+    )
+    lines.append((f"avvik_pabegynt_eller_lukket_innen_{days}_dager_grunnlag", str(len(share.denominator_ids)), "stk"))
+    lines.append(("avvik_mal_andel", _number(share.target * 100), "%"))
+    closure = closure_times(rows, period)
+    lines.append(("avvik_lukket", str(len(closure.ids)), "stk"))
+    lines.append(("avvik_dager_til_lukking_median", _number(closure.median_days), "dager"))
+    lines.append(("avvik_apne_ved_periodeslutt", str(len(closure.still_open_ids)), "stk"))
+    lines.append(("avvik_tiltak_over_frist", str(len(overdue_measures(measures, period.end).ids)), "stk"))
+    return lines
