@@ -40,7 +40,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [
         NavItem(entry.label, reverse(entry.url_name), entry.url_name, entry.count(user) if entry.count else 0)
         for entry in nav_items()
-        if not entry.roles or roles & entry.roles
+        if (not entry.roles or roles & entry.roles) and (entry.visible is None or entry.visible(user))
     ]
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
     return {

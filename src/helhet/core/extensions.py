@@ -27,6 +27,8 @@ class NavEntry:
     order: int
     #: How many things wait there for this user (shown beside the label; 0 shows nothing). Keep it one query.
     count: Callable[[Any], int] | None = None
+    #: Shown only when this says so for the user (for menus that follow a named relationship, not a role).
+    visible: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,9 @@ def register_nav_item(
     roles: frozenset[str] = frozenset(),
     order: int = 50,
     count: Callable[[Any], int] | None = None,
+    visible: Callable[[Any], bool] | None = None,
 ) -> None:
-    _NAV[url_name] = NavEntry(label, url_name, roles, order, count)
+    _NAV[url_name] = NavEntry(label, url_name, roles, order, count, visible)
 
 
 def nav_items() -> list[NavEntry]:

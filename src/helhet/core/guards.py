@@ -38,6 +38,7 @@ class GuardKind:
     NODTILGANG = "nodtilgang"
     NONE = "no_person_data"
     PORTAL = "portal"
+    PUBLIC = "public"  # no login at all (e.g. the anonymous whistleblowing channel); shows no person data
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -142,6 +143,7 @@ def mark(kind: str) -> Callable[[ViewFunc], ViewFunc]:
 person_list_view = mark(GuardKind.PERSON_LIST)
 no_person_data = mark(GuardKind.NONE)
 portal_view = mark(GuardKind.PORTAL)
+public_view = mark(GuardKind.PUBLIC)
 nodtilgang_view = mark(GuardKind.NODTILGANG)
 
 

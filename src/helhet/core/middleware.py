@@ -62,7 +62,7 @@ class RequireVerifiedStaffMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return self.get_response(request)
-        if match.view_name in PUBLIC_URL_NAMES:
+        if match.view_name in PUBLIC_URL_NAMES or guard_of(match.func) == GuardKind.PUBLIC:
             return self.get_response(request)
         user = request.user
         if not user.is_authenticated:

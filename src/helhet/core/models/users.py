@@ -23,6 +23,7 @@ class UserKind(models.TextChoices):
     TJENESTEMOTTAKER = "tjenestemottaker", "Tjenestemottaker"
     PARORENDE = "parorende", "Pårørende"
     ARBEIDSLEDER = "arbeidsleder", "Arbeidsleder (BPA)"
+    VARSELMOTTAKER = "varselmottaker", "Ekstern varslingsmottaker"
 
 
 class Role(models.TextChoices):
