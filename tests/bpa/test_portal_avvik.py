@@ -60,7 +60,7 @@ def test_the_arbeidsleder_reports_from_the_portal_and_sees_the_outcome(
     avvik_services.close(handler, avvik, "Strøing avtalt med vaktmester hver morgen.")
     listing = client.get(_url("bpa:portal_avvik", ordning)).content.decode()
     assert "Lukket" in listing
-    outcome = client.get(_url("bpa:portal_avvik_utfall", ordning, avvik_id=avvik.pk)).content.decode()
+    outcome = client.get(_url("bpa:portal_avvik_utfall", ordning, rapport_id=avvik.pk)).content.decode()
     assert "Strøing avtalt med vaktmester" in outcome
 
 
@@ -104,6 +104,6 @@ def test_someone_elses_report_is_not_shown_in_the_portal(
         ),
     )
     login(client, bpa["leader"])
-    response = client.get(_url("bpa:portal_avvik_utfall", bpa["ordning"], avvik_id=staff_report.pk))
+    response = client.get(_url("bpa:portal_avvik_utfall", bpa["ordning"], rapport_id=staff_report.pk))
     assert response.status_code == 404
     assert "Noe annet" not in client.get(_url("bpa:portal_avvik", bpa["ordning"])).content.decode()

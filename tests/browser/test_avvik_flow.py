@@ -65,14 +65,23 @@ def test_medication_deviation_from_min_dag_is_graded_handled_closed_and_the_repo
     helper.check("avvik-01-meld-skjema")
     page.get_by_label("Hva skjedde?").fill(WHAT)
     page.get_by_label("Ja, besøket").check()
+    # The phone locks before she sends: what she typed is kept as a draft on the server.
+    page.evaluate(
+        "Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});"
+        "document.dispatchEvent(new Event('visibilitychange'));"
+    )
+    expect(page.get_by_role("status")).to_contain_text("Utkastet er lagret kl.")
+    kept = Avvik.objects.get()
+    assert kept.status == Avvik.Status.UTKAST and kept.hva_skjedde == WHAT and kept.besok == besok
+    page.evaluate("Object.defineProperty(document, 'visibilityState', {value: 'visible', configurable: true});")
     # Sent without a category: the error says what is missing, and nothing typed is lost.
     helper.click_and_load(page.get_by_role("button", name="Send avviket"))
     expect(page.get_by_role("link", name="Velg en kategori.")).to_be_visible()
     expect(page.get_by_text("Det du har skrevet, er lagret som utkast.")).to_be_visible()
     expect(page.get_by_label("Hva skjedde?")).to_have_value(WHAT)
     helper.check("avvik-02-mangler-kategori")
-    draft = Avvik.objects.get()
-    assert draft.status == Avvik.Status.UTKAST and draft.hva_skjedde == WHAT and draft.besok == besok
+    draft = Avvik.objects.get()  # still the one draft: «Send» continued the autosaved one
+    assert draft.pk == kept.pk and draft.status == Avvik.Status.UTKAST and draft.hva_skjedde == WHAT
     page.get_by_label("Legemiddelhåndtering").check()
     helper.click_and_load(page.get_by_role("button", name="Send avviket"))
     expect(page.get_by_text(re.compile("Takk! Avviket er sendt til meldingsansvarlig"))).to_be_visible()

@@ -49,8 +49,16 @@ PERSON_KWARGS = {
     "oppgave_id",
     "notat_id",
     "avvik_id",
+    "tjenesteklage_id",
 }
-ALL_KINDS = {GuardKind.PERSON, GuardKind.PERSON_LIST, GuardKind.NODTILGANG, GuardKind.NONE, GuardKind.PORTAL}
+ALL_KINDS = {
+    GuardKind.PERSON,
+    GuardKind.PERSON_LIST,
+    GuardKind.NODTILGANG,
+    GuardKind.NONE,
+    GuardKind.PORTAL,
+    GuardKind.PUBLIC,
+}
 
 
 @dataclass(frozen=True)
@@ -305,7 +313,18 @@ def _quality_records(world: Any, besok_id: int) -> dict[str, int]:
     """An avvik about P's visit, reported by P's nurse at enhet A (the outsider neither reported nor handles it)."""
     import datetime as dt
 
-    from helhet.quality.models import Avvik, AvvikKategori, AvvikTiltak
+    from helhet.quality import services_ros
+    from helhet.quality import services_undersokelser as us
+    from helhet.quality.models import (
+        Avvik,
+        AvvikKategori,
+        AvvikTiltak,
+        Revisjon,
+        Rutine,
+        Sertifikat,
+        Tjenesteklage,
+        VarslingSak,
+    )
 
     avvik = Avvik.objects.create(
         melder=world.nurse_a,
@@ -320,7 +339,61 @@ def _quality_records(world: Any, besok_id: int) -> dict[str, int]:
         meldingsansvarlig=world.leader_a,
     )
     AvvikTiltak.objects.create(avvik=avvik, beskrivelse="Fallmatte", ansvarlig=world.nurse_a, frist=dt.date(2026, 2, 1))
-    return {"avvik_id": avvik.pk}
+    sak = VarslingSak.objects.create(
+        leverandor=world.leverandor,
+        kanal="intern",
+        beskrivelse="Prøvedatter fant Per Prøve",
+        mottatt=dt.date(2026, 1, 5),
+    )
+    klage = Tjenesteklage.objects.create(
+        enhet=world.enhet_a,
+        klager_rolle="parorende",
+        klager_navn="Petra Prøvedatter",
+        tjenestemottaker=world.P,
+        mottatt=dt.date(2026, 1, 6),
+        kanal="telefon",
+        tema="tidspunkt",
+        beskrivelse="Prøvedatter klager",
+        frist=dt.date(2026, 2, 6),
+        registrert_av=world.nurse_a,
+    )
+    rutine = Rutine.objects.create(leverandor=world.leverandor, tittel="Brannvern", eier=world.leader_a)
+    revisjon = Revisjon.objects.create(
+        leverandor=world.leverandor,
+        enhet=world.enhet_a,
+        tittel="R",
+        planlagt_dato=dt.date(2026, 1, 5),
+        opprettet_av=world.kvalitetsleder,
+    )
+    sertifikat = Sertifikat.objects.create(
+        leverandor=world.leverandor,
+        standard="iso9001",
+        omfang="x",
+        utsteder="y",
+        gyldig_fra=dt.date(2025, 1, 1),
+        gyldig_til=dt.date(2028, 1, 1),
+    )
+    analyse = services_ros.create_analysis(
+        world.leader_a, services_ros.AnalyseInput(tittel="ROS", enhet_id=world.enhet_a.pk, dato=dt.date(2026, 1, 5))
+    )
+    survey = us.create_survey(world.leader_a, tittel="Bruker", malgruppe="bruker", leverandor_id=world.leverandor.pk)
+    us.add_question(world.leader_a, survey, "ja_nei", "Fornøyd?")
+    runde = us.create_round(world.leader_a, survey, "Runde", dt.date(2026, 1, 1), dt.date(2099, 1, 1))
+    (token,) = us.create_links(world.leader_a, runde, 1, "Enhet A")
+    return {
+        "avvik_id": avvik.pk,
+        "rapport_id": avvik.pk,
+        "sak_id": sak.pk,
+        "orgnr": world.leverandor.organisasjonsnummer,
+        "tjenesteklage_id": klage.pk,
+        "rutine_id": rutine.pk,
+        "revisjon_id": revisjon.pk,
+        "sertifikat_id": sertifikat.pk,
+        "analyse_id": analyse.pk,
+        "undersokelse_id": survey.pk,
+        "runde_id": runde.pk,
+        "token": token,
+    }
 
 
 @pytest.mark.django_db

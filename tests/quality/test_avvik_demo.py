@@ -76,3 +76,9 @@ def test_the_demo_logins_have_their_own_cases(year: dict[str, int]) -> None:
     )
     ma = User.objects.get(username="meldingsansvarlig")
     assert Avvik.objects.filter(meldingsansvarlig=ma, status=Avvik.Status.REGISTRERT).count() >= 2
+
+
+def test_the_demo_helper_has_exactly_one_unread_outcome(year: dict[str, int]) -> None:
+    from helhet.quality import services as avvik_services
+
+    assert avvik_services.unread_outcomes(User.objects.get(username="helsefagarbeider")) == 1

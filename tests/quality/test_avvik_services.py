@@ -238,3 +238,24 @@ def test_the_routed_meldingsansvarlig_may_read_the_person_while_handling_and_30_
     later = closed.lukket + dt.timedelta(days=AFTER_CLOSE_DAYS)
     assert check(ma, Action.VIEW, world.P, at=later).allowed
     assert not check(ma, Action.VIEW, world.P, at=later + dt.timedelta(days=1)).allowed
+
+
+def test_links_to_the_plans_tiltak_and_a_procedure_and_the_outcome_is_marked_seen(world: World) -> None:
+    from helhet.quality.models import Rutine
+
+    besok = make_visit(world)
+    rutine = Rutine.objects.create(leverandor=world.leverandor, tittel="Legemiddelhåndtering i hjemmet")
+    old = Rutine.objects.create(leverandor=world.leverandor, tittel="Gammel rutine", aktiv=False)
+    with pytest.raises(ValidationError) as exc:
+        services.save_draft(world.nurse_a, full_input(world, besok_id=besok.pk, rutine_id=old.pk))
+    assert errors_of(exc) == {"rutine": ["Fant ikke rutinen, eller den er ikke lenger i bruk."]}
+
+    avvik = submitted(world, reporter=world.nurse_a, besok_id=besok.pk, rutine_id=rutine.pk)
+    assert avvik.plantiltak_id == besok.tiltak_id and avvik.rutine == rutine
+
+    services.grade(world.leader_a, avvik, all_answers(), 2)
+    services.close(world.leader_a, avvik, "Rutinen er oppdatert")
+    assert services.unread_outcomes(world.nurse_a) == 1
+    services.outcome_for_reporter(world.nurse_a, Avvik.objects.get(pk=avvik.pk))
+    assert services.unread_outcomes(world.nurse_a) == 0
+    assert Avvik.objects.get(pk=avvik.pk).utfall_sett is not None

@@ -167,3 +167,37 @@ def test_list_and_figures_open_to_their_rows(world: World, client: Any, login: A
     assert "Avvik " + str(avvik[0].pk) + "<" not in client.get(reverse("quality:avvik_liste")).content.decode()
     login(client, world.helper_a)
     assert "Denne siden er for meldingsansvarlig" in client.get(reverse("quality:avvik_liste")).content.decode()
+
+
+def test_autosave_keeps_a_half_written_report_and_send_continues_the_same_draft(
+    client: Any, login: Any, world: World
+) -> None:
+    login(client, world.helper_a)
+    url = reverse("quality:avvik_autolagre")
+    assert client.post(url, {"hva_skjedde": ""}).status_code == 204  # nothing typed: nothing saved
+    assert not Avvik.objects.exists()
+    first = client.post(url, {"hva_skjedde": "Dosetten lå"}).json()
+    again = client.post(url, {"hva_skjedde": "Dosetten lå igjen", "utkast": first["utkast"]}).json()
+    assert again["utkast"] == first["utkast"] and Avvik.objects.get().hva_skjedde == "Dosetten lå igjen"
+    assert client.get(url).status_code == 405
+
+    # Someone else's draft id is never continued: a new draft is made instead.
+    other = services.save_draft(world.nurse_a, services.AvvikInput(hvor="Stua"))
+    mine = client.post(url, {"hva_skjedde": "Annet", "utkast": other.pk}).json()["utkast"]
+    assert mine != other.pk and Avvik.objects.get(pk=other.pk).hvor == "Stua"
+
+    response = client.post(
+        reverse("quality:avvik_ny"),
+        {
+            "utkast": first["utkast"],
+            "handling": "send",
+            "kategori": AvvikKategori.objects.get(kode="legemiddel").pk,
+            "hva_skjedde": "Dosetten lå igjen",
+            "tidspunkt": (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "enhet": world.enhet_a.pk,
+        },
+    )
+    assert response.status_code == 302
+    sent = Avvik.objects.get(pk=first["utkast"])
+    assert sent.status == Avvik.Status.REGISTRERT
+    assert Avvik.objects.filter(melder=world.helper_a).count() == 2  # the sent one and «Annet»

@@ -80,3 +80,21 @@ def test_figures_one_per_line_from_the_database(world: World) -> None:
 def test_bad_input_exits_2_with_a_norwegian_message(world: World, args: tuple[str, ...], message: str) -> None:
     code, out, err = _run("nokkeltall", *args)
     assert code == 2 and message in err and not out
+
+
+def test_slett_varsler_runs_the_retention_rule(world: World) -> None:
+    from helhet.quality.models import VarslingSak
+
+    due = VarslingSak.objects.create(
+        leverandor=world.leverandor,
+        kanal="intern",
+        beskrivelse="Innhold som skal bort",
+        mottatt=dt.date(2020, 1, 1),
+        status="avsluttet",
+        avsluttet=dt.date(2020, 2, 1),
+        slettes=dt.date(2021, 2, 1),
+    )
+    code, out, _ = _run("slett-varsler")
+    assert code == 0 and "varsler_slettet: 1 stk" in out
+    due.refresh_from_db()
+    assert due.beskrivelse == "" and due.slettet is not None

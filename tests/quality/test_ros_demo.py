@@ -55,7 +55,7 @@ def test_demo_ros_has_six_scored_hazards_with_measures_and_residual_risk(counts:
 
 def test_demo_surveys_show_suppression_and_comparison(counts: dict[str, dict[str, int]]) -> None:
     us = counts["us"]
-    assert 55 <= us["brukerundersøkelse, svar i siste runde"] <= 65
+    assert 55 <= us["Svar på brukerundersøkelsen (siste runde)"] <= 65
     bruker = Undersokelse.objects.get(malgruppe=Undersokelse.Malgruppe.BRUKER)
     current = bruker.runder.order_by("-apnes").first()
     assert current is not None
@@ -70,7 +70,7 @@ def test_demo_surveys_show_suppression_and_comparison(counts: dict[str, dict[str
     assert (
         Deltakelse.objects.filter(runde=ansatt).count()
         == ansatt.besvarelser.count()
-        == us["medarbeiderundersøkelse, svar"]
+        == us["Svar på medarbeiderundersøkelsen"]
     )
     assert not Deltakelse.objects.filter(user__username="sykepleier").exists()  # the demo nurse can still answer
 
@@ -81,8 +81,8 @@ def test_nokkeltall_lines_count_the_demo_rows(counts: dict[str, dict[str, int]])
     assert ros["ros_analyser"] == ros["ros_analyser_godkjent"] == "1"
     us = {name: (value, unit) for name, value, unit in services_undersokelser.nokkeltall(*year, None)}
     n_user = (
-        counts["us"]["brukerundersøkelse, svar i siste runde"]
-        + counts["us"]["brukerundersøkelse, svar i forrige runde"]
+        counts["us"]["Svar på brukerundersøkelsen (siste runde)"]
+        + counts["us"]["Svar på brukerundersøkelsen (forrige runde)"]
     )
     assert us["brukerundersokelse_svar"] == (str(n_user), "stk")
     # The employee round is still open (closes after TODAY): not counted yet.

@@ -543,10 +543,21 @@ def avvik(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @portal_view
-def avvik_utfall(request: HttpRequest, avvik_id: int) -> HttpResponse:
-    """The outcome of one of the arbeidsleder's own reports."""
+def avvik_utfall(request: HttpRequest, rapport_id: int) -> HttpResponse:
+    """The outcome of one of the arbeidsleder's own reports.
+
+    Only reports without a person link: the portal never makes one (the arbeidsleder is not staff), so
+    the route names a report, never a person (``rapport_id``, not the staff side's person-guarded
+    ``avvik_id``).
+    """
     ordning, mine = _ordning(request)
-    report = get_object_or_404(Avvik.objects.select_related("kategori"), pk=avvik_id, melder=_user(request))
+    report = get_object_or_404(
+        Avvik.objects.select_related("kategori"),
+        pk=rapport_id,
+        melder=_user(request),
+        tjenestemottaker__isnull=True,
+        besok__isnull=True,
+    )
     if report.status == Avvik.Status.UTKAST:
         return redirect(_url("bpa:portal_avvik", ordning))
     outcome = avvik_services.outcome_for_reporter(_user(request), report)
@@ -562,7 +573,7 @@ urlpatterns = [
     path("portal/meldinger/", meldinger, name="portal_meldinger"),
     path("portal/handbok/", handbok, name="portal_handbok"),
     path("portal/avvik/", avvik, name="portal_avvik"),
-    path("portal/avvik/<int:avvik_id>/", avvik_utfall, name="portal_avvik_utfall"),
+    path("portal/avvik/<int:rapport_id>/", avvik_utfall, name="portal_avvik_utfall"),
 ]
 
 

@@ -294,7 +294,7 @@ def existing_demo_world(seed: int | None = None) -> DemoWorld | None:
                 totp_secret=base32_secret(device.key),
             )
         )
-    for extra in _bpa_logins():
+    for extra in _extra_logins():
         device = (
             TOTPDevice.objects.filter(user__username=extra.username, confirmed=True, name=OTP_DEVICE_NAME)
             .order_by("pk")
@@ -318,13 +318,22 @@ def existing_demo_world(seed: int | None = None) -> DemoWorld | None:
     return DemoWorld(seed=seed if seed_matches else None, logins=tuple(logins))
 
 
-def _bpa_logins() -> list[LoginInfo]:
-    """The BPA demo's logins (the adviser and the arbeidsledere of the portal), when it was built."""
-    if not apps.is_installed("helhet.bpa"):
-        return []
-    from helhet.bpa import demo as bpa_demo
+def _extra_logins() -> list[LoginInfo]:
+    """The later demos' logins, when they were built: BPA (the adviser and the arbeidsledere of the
+    portal) and the quality system (the external whistleblowing recipient)."""
+    found: list[LoginInfo] = []
+    if apps.is_installed("helhet.bpa"):
+        from helhet.bpa import demo as bpa_demo
 
-    return list(bpa_demo.demo_logins())
+        found += bpa_demo.demo_logins()
+    if apps.is_installed("helhet.quality"):
+        from helhet.bpa.demo import LoginInfo as Info
+        from helhet.quality import demo_varsling
+
+        found += [
+            Info(u, "varselmottaker", label, place, name) for u, label, place, name in demo_varsling.demo_logins()
+        ]
+    return found
 
 
 # --- fixed, hand-written parts of the world -----------------------------------------------------------

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import random
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -103,6 +104,15 @@ LIKELY_YES: dict[str, Sequence[tuple[str, float]]] = {
     "personvern": (("pv_feil_sted", 0.6), ("pv_personopplysninger", 0.5), ("pv_helseopplysninger", 0.35)),
     "vold-trusler": (("hms_ubehag", 0.8), ("hms_legehjelp", 0.1)),
 }
+#: Where it happened, by category.
+PLACES: dict[str, Sequence[str]] = {
+    "legemiddel": ("Hjemme hos personen", "Kjøkkenet", "Basen (legemiddelrommet)", ""),
+    "fag-kvalitet": ("Hjemme hos personen", "Soverommet", "Badet", ""),
+    "fall": ("Badet", "Soverommet", "Stua", "Gangen", "Utenfor inngangen"),
+    "hms": ("I bilen", "Basen", "Utenfor inngangen", "Hjemme hos personen"),
+    "personvern": ("Basen", "I bilen", "På telefonen", ""),
+    "vold-trusler": ("Hjemme hos personen", "Ved inngangsdøren"),
+}
 PERSON_CATEGORIES = frozenset({"legemiddel", "fag-kvalitet", "fall"})
 
 MEASURES: dict[str, Sequence[str]] = {
@@ -137,7 +147,7 @@ class _Unit:
     handler: User
     reporters: list[User]
     owners: list[User]
-    person_ids: list[int]
+    person_ids: list[uuid.UUID]
 
 
 def _units(day: dt.date) -> list[_Unit]:
@@ -210,7 +220,7 @@ class _AvvikBuilder:
         happened = _at(day, rng)
         registered = min(happened + dt.timedelta(hours=rng.choice((0, 1, 2, 5, 20, 30))), self.now)
         reporter = reporter or rng.choice(unit.reporters)
-        person_id = None
+        person_id: uuid.UUID | None = None
         if kode in PERSON_CATEGORIES and unit.person_ids and rng.random() < 0.6:
             person_id = rng.choice(unit.person_ids)
         age = (self.today - timezone.localdate(registered)).days
@@ -234,7 +244,7 @@ class _AvvikBuilder:
             enhet=unit.enhet,
             kategori=self.kategorier[kode],
             hva_skjedde=rng.choice(TEXTS[kode]),
-            hvor=rng.choice(("Hjemme hos personen", "Badet", "Kjøkkenet", "Soverommet", "I bilen", "Basen", "")),
+            hvor=rng.choice(PLACES.get(kode, ("",))),
             tidspunkt=happened,
             tjenestemottaker_id=person_id,
             status=state,
@@ -249,6 +259,8 @@ class _AvvikBuilder:
         if state == Avvik.Status.LUKKET:
             a.lukket = min(registered + dt.timedelta(days=close_after, hours=rng.randint(1, 8)), self.now)
             a.laering = rng.choice(LEARNING[kode])
+            # The reporter has read the outcome (the demo helper's newest one below is left unread).
+            a.utfall_sett = min(a.lukket + dt.timedelta(hours=rng.randint(2, 72)), self.now)
         self.avvik.append(a)
         if state != Avvik.Status.REGISTRERT and (serious or rng.random() < 0.6):
             for _ in range(1 if rng.random() < 0.7 else 2):
@@ -321,7 +333,10 @@ def build_demo_avvik(rng: random.Random, today: dt.date) -> dict[str, int]:
     demo_helper = User.objects.filter(username="helsefagarbeider").first()
     if demo_helper is not None:
         own = next((u for u in units if demo_helper in u.reporters), featured)
-        builder.add(own, "legemiddel", today - dt.timedelta(days=40), reporter=demo_helper, state=Avvik.Status.LUKKET)
+        closed = builder.add(
+            own, "legemiddel", today - dt.timedelta(days=40), reporter=demo_helper, state=Avvik.Status.LUKKET
+        )
+        closed.utfall_sett = None  # «Nytt utfall» for the demo login
         builder.add(own, "hms", today - dt.timedelta(days=6), reporter=demo_helper, state=Avvik.Status.UNDER_BEHANDLING)
         builder.add(own, "fall", today - dt.timedelta(days=1), reporter=demo_helper, state=Avvik.Status.REGISTRERT)
     # New reports waiting for the featured enhet's meldingsansvarlig (the count in the menu).
@@ -373,7 +388,20 @@ def build_demo_quality(rng: random.Random, *, today: dt.date, seed: int = 1) -> 
         build = getattr(module, "build_demo", None)
         if build is not None:
             counts.update(build(random.Random(f"helhet-demo-kvalitet-{area}:{seed}"), today))
+    _seeded_login_keys(seed)
     return counts
+
+
+def _seeded_login_keys(seed: int) -> None:
+    """Give the quality demo's own logins the TOTP key every demo login has (derived from the seed and
+    the username), so ``helhet demo`` recognises the seed that built the world and prints the secrets."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from helhet.core.demo import OTP_DEVICE_NAME, totp_key
+    from helhet.quality import demo_varsling
+
+    for username, *_ in demo_varsling.demo_logins():
+        TOTPDevice.objects.filter(user__username=username, name=OTP_DEVICE_NAME).update(key=totp_key(seed, username))
 
 
 __all__ = ["build_demo_avvik", "build_demo_quality"]

@@ -71,7 +71,7 @@ def _answers(rng: random.Random, runde: Runde, questions: list[UndersokelseSpors
 def build_demo(rng: random.Random, today: dt.date) -> dict[str, int]:
     first = Enhet.objects.order_by("pk").first()
     if first is None:
-        return {"undersøkelser": 0}
+        return {"Undersøkelser": 0}
     leverandor = first.leverandor
     enheter = list(Enhet.objects.filter(leverandor=leverandor).order_by("pk"))
     staff_ids = RoleAssignment.objects.filter(
@@ -80,7 +80,7 @@ def build_demo(rng: random.Random, today: dt.date) -> dict[str, int]:
     staff = list(User.objects.filter(pk__in=staff_ids, is_active=True).order_by("pk"))
     owner = staff[0] if staff else User.objects.order_by("pk").first()
     if owner is None:
-        return {"undersøkelser": 0}
+        return {"Undersøkelser": 0}
 
     # --- the user survey: two rounds -------------------------------------------------------------------
     bruker = Undersokelse.objects.create(
@@ -138,8 +138,8 @@ def build_demo(rng: random.Random, today: dt.date) -> dict[str, int]:
         _answers(rng, runde, staff_questions, rng.choice(SVARTYPER), 0.6)
     Deltakelse.objects.bulk_create([Deltakelse(runde=runde, user=u) for u in sorted(answering, key=lambda u: u.pk)])
     return {
-        "undersøkelser": 2,
-        "brukerundersøkelse, svar i siste runde": n_user,
-        "brukerundersøkelse, svar i forrige runde": sum(sizes_before),
-        "medarbeiderundersøkelse, svar": len(answering),
+        "Undersøkelser": 2,
+        "Svar på brukerundersøkelsen (siste runde)": n_user,
+        "Svar på brukerundersøkelsen (forrige runde)": sum(sizes_before),
+        "Svar på medarbeiderundersøkelsen": len(answering),
     }

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.db.models import Q
 from django.utils import timezone
@@ -30,7 +31,7 @@ def _handled_q(user: User, day: dt.date) -> Q:
     return Q(meldingsansvarlig=user, tjenestemottaker__isnull=False) & (Q(lukket__isnull=True) | Q(lukket__gte=cutoff))
 
 
-def _person_ids(user: User, day: dt.date) -> list[int]:
+def _person_ids(user: User, day: dt.date) -> list[uuid.UUID]:
     from helhet.quality.models import Avvik
 
     return list(

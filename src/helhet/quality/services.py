@@ -30,7 +30,7 @@ from helhet.care.models import Besok
 from helhet.core import audit
 from helhet.core.access import Action, Decision, check
 from helhet.core.models import AuditAction, Enhet, Role, RoleAssignment, Tjenestemottaker, User
-from helhet.quality.models import Avvik, AvvikKategori, AvvikTiltak
+from helhet.quality.models import Avvik, AvvikKategori, AvvikTiltak, Rutine
 from helhet.quality.rules import avvik_tall, risiko
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -57,6 +57,7 @@ class AvvikInput:
     tidspunkt: dt.datetime | None = None
     besok_id: int | None = None
     tjenestemottaker: Tjenestemottaker | None = None
+    rutine_id: int | None = None
 
     def is_empty(self) -> bool:
         return not (
@@ -67,6 +68,7 @@ class AvvikInput:
             or self.tidspunkt
             or self.besok_id
             or self.tjenestemottaker
+            or self.rutine_id
         )
 
 
@@ -239,6 +241,11 @@ def save_draft(user: User, data: AvvikInput, avvik: Avvik | None = None) -> Avvi
             raise ValidationError({"besok": "Fant ikke besøket."})
         person = besok.tjenestemottaker
     decision = _require_person_access(user, person, "besok") if person is not None else None
+    rutine = None
+    if data.rutine_id:
+        rutine = Rutine.objects.filter(pk=data.rutine_id, aktiv=True).first()
+        if rutine is None:
+            raise ValidationError({"rutine": "Fant ikke rutinen, eller den er ikke lenger i bruk."})
     new = avvik is None
     if avvik is None:
         avvik = Avvik(melder=user)
@@ -248,7 +255,9 @@ def save_draft(user: User, data: AvvikInput, avvik: Avvik | None = None) -> Avvi
     avvik.hvor = data.hvor.strip()
     avvik.tidspunkt = data.tidspunkt
     avvik.besok = besok
+    avvik.plantiltak_id = besok.tiltak_id if besok is not None else None  # the visit's tiltak in the plan
     avvik.tjenestemottaker = person
+    avvik.rutine = rutine
     avvik.save()
     _record(user, AuditAction.CREATE if new else AuditAction.UPDATE, avvik, decision, handling="utkast")
     return avvik
@@ -304,8 +313,12 @@ class Outcome:
 
 
 def outcome_for_reporter(user: User, avvik: Avvik) -> Outcome:
+    """What the reporter is told; the first look at a closed avvik's outcome is stamped (``utfall_sett``)."""
     if avvik.melder_id != user.pk:
         raise ValidationError("Bare den som meldte avviket får se utfallet her.")
+    if avvik.status == Avvik.Status.LUKKET and avvik.utfall_sett is None:
+        avvik.utfall_sett = _now()
+        Avvik.objects.filter(pk=avvik.pk, utfall_sett__isnull=True).update(utfall_sett=avvik.utfall_sett)
     return Outcome(
         status=avvik.status,
         status_label=avvik.get_status_display(),
@@ -483,6 +496,11 @@ def measure_rows(measures: Iterable[AvvikTiltak]) -> list[avvik_tall.MeasureRow]
         for t in measures
         if not t.ikke_gjennomfort_grunn
     ]
+
+
+def unread_outcomes(user: User) -> int:
+    """The reporter's closed avvik whose outcome they have not opened yet (the count in the menu)."""
+    return Avvik.objects.filter(melder=user, status=Avvik.Status.LUKKET, utfall_sett__isnull=True).count()
 
 
 def suggest_audit(enhet: Enhet, at: dt.date | None = None) -> list[avvik_tall.AuditSuggestion]:

@@ -6,6 +6,7 @@ from helhet.quality import (
     views_avvik,
     views_dokumenter,
     views_klager,
+    views_oversikt,
     views_revisjon,
     views_ros,
     views_undersokelser,
@@ -15,6 +16,7 @@ from helhet.quality import (
 app_name = "quality"
 
 urlpatterns = [
+    *views_oversikt.urlpatterns,
     *views_avvik.urlpatterns,
     *views_varsling.urlpatterns,
     *views_klager.urlpatterns,

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -32,8 +32,8 @@ from helhet.core.access import Action, Decision, check
 from helhet.core.extensions import register_nav_item
 from helhet.core.guards import GUARD_ATTR, GuardKind, acting_user, no_person_data, refused
 from helhet.core.models import AuditAction, Enhet, Role, RoleAssignment, User
-from helhet.quality import services
-from helhet.quality.models import Avvik, AvvikKategori, AvvikTiltak
+from helhet.quality import services, services_dokumenter, services_revisjon
+from helhet.quality.models import Avvik, AvvikKategori, AvvikTiltak, Revisjon
 from helhet.quality.rules import avvik_tall, risiko
 
 NAV_ROLES = frozenset({Role.LEDER, Role.MELDINGSANSVARLIG, Role.KVALITETSLEDER})
@@ -68,7 +68,10 @@ def avvik_view(view: AvvikViewFunc) -> Callable[..., HttpResponse]:
     def wrapped(request: HttpRequest, avvik_id: int) -> HttpResponse:
         user = acting_user(request)
         avvik = get_object_or_404(
-            Avvik.objects.select_related("kategori", "enhet", "melder", "meldingsansvarlig", "besok"), pk=avvik_id
+            Avvik.objects.select_related(
+                "kategori", "enhet", "melder", "meldingsansvarlig", "besok", "plantiltak", "rutine", "tjenestemottaker"
+            ),
+            pk=avvik_id,
         )
         person = services.linked_person(avvik)
         if not services.may_see(user, avvik):
@@ -127,6 +130,7 @@ def _parse(request: HttpRequest) -> tuple[services.AvvikInput, dict[str, list[st
         hvor=post.get("hvor", "")[:200],
         tidspunkt=tidspunkt,
         besok_id=_int(post.get("besok")),
+        rutine_id=_int(post.get("rutine")),
     )
     return data, errors
 
@@ -143,7 +147,11 @@ def _form_context(user: User, values: dict[str, Any], besok: Besok | None) -> di
         "enheter": enheter,
         "andre_enheter": Enhet.objects.exclude(pk__in=[e.pk for e in enheter]).select_related("leverandor"),
         "besok": besok,
+        "rutiner": services_dokumenter.current_procedures().filter(
+            leverandor_id__in={e.leverandor_id for e in enheter}
+        ),
         "max_tid": timezone.localtime().strftime(DATETIME_INPUT),
+        "unread_outcomes": services.unread_outcomes(user),
     }
 
 
@@ -155,6 +163,7 @@ def _values_from(data: services.AvvikInput) -> dict[str, Any]:
         "hvor": data.hvor,
         "tidspunkt": timezone.localtime(data.tidspunkt).strftime(DATETIME_INPUT) if data.tidspunkt else "",
         "besok": data.besok_id,
+        "rutine": data.rutine_id,
     }
 
 
@@ -166,6 +175,7 @@ def _values_of(avvik: Avvik) -> dict[str, Any]:
         "hvor": avvik.hvor,
         "tidspunkt": timezone.localtime(avvik.tidspunkt).strftime(DATETIME_INPUT) if avvik.tidspunkt else "",
         "besok": avvik.besok_id,
+        "rutine": avvik.rutine_id,
     }
 
 
@@ -202,11 +212,19 @@ def _handle_form(request: HttpRequest, avvik: Avvik | None) -> HttpResponse:
     return render(request, "quality/avvik_form.html", context, status=400)
 
 
+def _own_draft(request: HttpRequest) -> Avvik | None:
+    """The reporter's own draft named by ``utkast`` (set by the autosave), if any."""
+    draft_id = _int(request.POST.get("utkast"))
+    if draft_id is None:
+        return None
+    return Avvik.objects.filter(pk=draft_id, melder=acting_user(request), status=Avvik.Status.UTKAST).first()
+
+
 @no_person_data
 def avvik_ny(request: HttpRequest) -> HttpResponse:
     """«Meld avvik». Opened from a visit card with ``?besok=<id>``: shows only the visit's time."""
     if request.method == "POST":
-        return _handle_form(request, None)
+        return _handle_form(request, _own_draft(request))
     besok_id = _int(request.GET.get("besok"))
     besok = Besok.objects.filter(pk=besok_id).first() if besok_id else None
     values: dict[str, Any] = {"tidspunkt": timezone.localtime().strftime(DATETIME_INPUT)}
@@ -216,6 +234,28 @@ def avvik_ny(request: HttpRequest) -> HttpResponse:
     context = _form_context(acting_user(request), values, besok)
     context.update(errors={}, avvik=None)
     return render(request, "quality/avvik_form.html", context)
+
+
+@no_person_data
+def avvik_autolagre(request: HttpRequest) -> HttpResponse:
+    """Keep a half-written report as a draft when the phone locks or the page is left (``avvik.js``).
+
+    POST only, the same fields as the form; answers JSON ``{"utkast": id}`` (nothing is saved while
+    the form is empty: 204). A refused person link or a bad value answers 400 with the Norwegian
+    messages; the form itself shows them at «Send».
+    """
+    if request.method != "POST":
+        return JsonResponse({"feil": "Bare POST."}, status=405)
+    data, errors = _parse(request)
+    if errors:
+        return JsonResponse({"feil": errors}, status=400)
+    if data.is_empty():
+        return HttpResponse(status=204)
+    try:
+        draft = services.save_draft(acting_user(request), data, _own_draft(request))
+    except ValidationError as exc:
+        return JsonResponse({"feil": _errors(exc)}, status=400)
+    return JsonResponse({"utkast": draft.pk, "lagret": timezone.localtime().strftime("%H:%M")})
 
 
 @avvik_view
@@ -272,6 +312,8 @@ def _detail_context(request: HttpRequest, avvik: Avvik) -> dict[str, Any]:
         "owners": _owner_choices(avvik.enhet) if handler else [],
         "today": timezone.localdate(),
         "person_linked": services.linked_person(avvik) is not None,
+        # The access check has passed on the way in (avvik_view), so the name may be shown and opened.
+        "may_open_person": avvik.tjenestemottaker_id is not None,
         "errors": {},
         "posted": {},
     }
@@ -357,8 +399,16 @@ def avvik_liste(request: HttpRequest) -> HttpResponse:
     elif status in Avvik.Status.values:
         qs = qs.filter(status=status)
     rows = list(qs.order_by("-registrert")[:500])
-    enheter = {a.enhet for a in services.handled_avvik(user).select_related("enhet") if a.enhet is not None}
-    suggestions = [s for e in sorted(enheter, key=lambda e: e.navn) for s in services.suggest_audit(e)]
+    open_audits = set(
+        Revisjon.objects.filter(type=Revisjon.Type.INTERN)
+        .exclude(status=Revisjon.Status.LUKKET)
+        .exclude(kilde_kategori="")
+        .values_list("enhet_id", "kilde_kategori")
+    )
+    suggestions = [
+        (enhet, s, services_revisjon.may_start_from_suggestion(user, enhet), (enhet.pk, s.category) in open_audits)
+        for enhet, s in services_revisjon.audit_suggestions_for(user)
+    ]
     filters = [
         ("apne", "Åpne"),
         *((v, str(label)) for v, label in Avvik.Status.choices if v != "utkast"),
@@ -423,6 +473,7 @@ def avvik_figurer(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("avvik/meld/", avvik_ny, name="avvik_ny"),
+    path("avvik/autolagre/", avvik_autolagre, name="avvik_autolagre"),
     path("avvik/mine/", mine_avvik, name="mine_avvik"),
     path("avvik/", avvik_liste, name="avvik_liste"),
     path("avvik/tall/", avvik_figurer, name="avvik_tall"),

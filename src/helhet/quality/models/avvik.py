@@ -53,6 +53,12 @@ class Avvik(models.Model):
         Tjenestemottaker, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     besok = models.ForeignKey("care.Besok", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    plantiltak = models.ForeignKey(  # the care plan's tiltak (``tiltak`` are this avvik's own measures)
+        "care.Tiltak", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="tiltak i planen"
+    )
+    rutine = models.ForeignKey(
+        "quality.Rutine", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="rutine"
+    )
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.UTKAST)
     # Grading (by the meldingsansvarlig, from the guided questions)
     sannsynlighet = models.PositiveSmallIntegerField("sannsynlighet", null=True, blank=True)
@@ -73,6 +79,7 @@ class Avvik(models.Model):
     registrert = models.DateTimeField("registrert", null=True, blank=True)
     startet = models.DateTimeField("behandling startet", null=True, blank=True)
     lukket = models.DateTimeField("lukket", null=True, blank=True)
+    utfall_sett = models.DateTimeField("melderen så utfallet", null=True, blank=True)
 
     class Meta:
         verbose_name = "avvik"

@@ -108,7 +108,15 @@ class Command(BaseCommand):
         self.stdout.write("")
 
     def write_tour_hint(self) -> None:
-        """Name one person outside the demo nurse's need to know, for the README's tour."""
+        """Name one person outside the demo nurse's need to know, for the README's tour; and the demo's
+        anonymous whistleblowing case, when it was built in this run (only its hash is stored)."""
+        from helhet.quality import demo_varsling
+
+        if code := demo_varsling.demo_case_code():
+            self.stdout.write(
+                f"Anonymt varsel i demoen: saksnummer {code}, passfrase «{demo_varsling.DEMO_PASSPHRASE}» "
+                "(følg opp på /kvalitet/varsling/oppfolging/)."
+            )
         from helhet.core.access import visible_persons
         from helhet.core.models import Tjenestemottaker, User
 

@@ -1,6 +1,8 @@
 """``helhet kvalitet``: the quality system from the shell.
 
     helhet kvalitet nokkeltall [--fra DATO] [--til DATO] [--enhet ID]
+    helhet kvalitet enheter
+    helhet kvalitet slett-varsler        (daily: delete whistleblowing cases past their retention)
 
 ``nokkeltall`` prints the quality figures for the period, one per line as ``name: value unit``, from
 the database the settings point at: avvik by category, the share started or closed within
@@ -14,6 +16,11 @@ Dates are ISO (``2026-01-31``) or Norwegian (``31.01.2026``); the default period
 to and including today. ``--enhet`` limits the figures to one enhet (by id; see
 ``helhet kvalitet enheter``). Bad input gives a Norwegian message and exit status 2.
 No person data is printed: only counts, shares and days.
+
+``slett-varsler`` runs the retention rule of the whistleblowing channel
+(:func:`helhet.quality.services_varsling.delete_due`: a closed case's content is wiped when its
+deletion date has passed, an anonymous tally stays) and drops idle rate-limit rows. Run it daily
+(cron or a scheduler); it prints ``varsler_slettet: N stk`` and ``sperrer_ryddet: N stk``.
 """
 
 from __future__ import annotations
@@ -84,12 +91,21 @@ class Command(BaseCommand):
         figures.add_argument("--til", metavar="DATO", help="Siste dag (standard: i dag).")
         figures.add_argument("--enhet", metavar="ID", help="Bare denne enheten (id).")
         subcommands.add_parser("enheter", help="List enhetene med id, for --enhet.")
+        subcommands.add_parser(
+            "slett-varsler", help="Slett innholdet i varslingssaker som har passert slettedatoen (kjøres daglig)."
+        )
 
     def _fail(self, message: str) -> NoReturn:
         self.stderr.write(message)
         raise SystemExit(EXIT_BAD_INPUT)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "slett-varsler":
+            from helhet.quality import services_varsling
+
+            self.stdout.write(f"varsler_slettet: {services_varsling.delete_due(timezone.localdate())} stk")
+            self.stdout.write(f"sperrer_ryddet: {services_varsling.prune_rate_state()} stk")
+            return
         if options["subcommand"] == "enheter":
             for item in Enhet.objects.select_related("leverandor").order_by("pk"):
                 self.stdout.write(f"{item.pk}: {item.navn} ({item.leverandor.navn})")
