@@ -31,6 +31,7 @@ from helhet.core.middleware import PORTAL_HOME
 from helhet.core.models import AuditAction, Enhet, User
 from helhet.quality import services as avvik_services
 from helhet.quality.models import Avvik, AvvikKategori
+from helhet.quality.web import errors_of, int_or_none
 
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
@@ -457,13 +458,6 @@ def _avvik_enhet(ordning: Ordning) -> Enhet | None:
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
 
-def _int_or_none(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def _avvik_values(post: Any) -> dict[str, Any]:
     return {
         "kategori": post.get("kategori", ""),
@@ -489,7 +483,7 @@ def avvik(request: HttpRequest) -> HttpResponse:
     draft = None
     if request.method == "POST":
         values = _avvik_values(request.POST)
-        draft_id = _int_or_none(request.POST.get("utkast"))
+        draft_id = int_or_none(request.POST.get("utkast"))
         draft = Avvik.objects.filter(pk=draft_id or 0, melder=user, status=Avvik.Status.UTKAST).first()
         tidspunkt = None
         if values["tidspunkt"]:
@@ -497,7 +491,7 @@ def avvik(request: HttpRequest) -> HttpResponse:
                 tidspunkt = timezone.make_aware(dt.datetime.strptime(values["tidspunkt"], DATETIME_INPUT))
             except ValueError:
                 errors["tidspunkt"] = ["Skriv dato og klokkeslett, for eksempel 2026-03-01T14:30."]
-        kategori_id = _int_or_none(values["kategori"])
+        kategori_id = int_or_none(values["kategori"])
         if kategori_id is not None and not AvvikKategori.objects.filter(pk=kategori_id, aktiv=True).exists():
             kategori_id = None
         enhet = _avvik_enhet(ordning)
@@ -515,7 +509,7 @@ def avvik(request: HttpRequest) -> HttpResponse:
                 draft = avvik_services.save_draft(user, data, draft)
                 avvik_services.submit(user, draft)
             except ValidationError as exc:
-                errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": list(exc.messages)}
+                errors = errors_of(exc)
             else:
                 messages.success(
                     request, "Takk! Avviket er sendt til leverandøren. Du ser utfallet her når det er behandlet."

@@ -35,24 +35,12 @@ from helhet.core.models import AuditAction, Enhet, Role, RoleAssignment, User
 from helhet.quality import services, services_dokumenter, services_revisjon
 from helhet.quality.models import Avvik, AvvikKategori, AvvikTiltak, Revisjon
 from helhet.quality.rules import avvik_tall, risiko
+from helhet.quality.web import errors_of as _errors
+from helhet.quality.web import ids_param as _ids_param
+from helhet.quality.web import int_or_none as _int
 
 NAV_ROLES = frozenset({Role.LEDER, Role.MELDINGSANSVARLIG, Role.KVALITETSLEDER})
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
-
-
-def _int(value: str | None) -> int | None:
-    if not value:
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --- the guard for one avvik ------------------------------------------------------------------------
@@ -376,10 +364,6 @@ def avvik_detalj(request: HttpRequest, avvik: Avvik, decision: Decision | None) 
 
 
 # --- lists and figures (no person data) -----------------------------------------------------------------
-
-
-def _ids_param(raw: str) -> list[int]:
-    return [n for part in raw.split(",")[:500] if (n := _int(part.strip())) is not None]
 
 
 @no_person_data

@@ -24,19 +24,8 @@ from helhet.core.models import Role, User
 from helhet.quality import services_dokumenter as services
 from helhet.quality.models import Rutine, RutineVersjon
 from helhet.quality.rules import dokumenter as rules
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
+from helhet.quality.web import errors_of as _errors
+from helhet.quality.web import int_or_none as _int
 
 
 def _pct(share: float | None) -> int | None:

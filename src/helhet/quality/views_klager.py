@@ -35,21 +35,11 @@ from helhet.quality import services_klager as services
 from helhet.quality.models import Tjenesteklage
 from helhet.quality.rules import klager as rules
 from helhet.quality.rules.avvik_tall import Period
+from helhet.quality.web import errors_of as _errors
+from helhet.quality.web import ids_param as _ids_param
+from helhet.quality.web import int_or_none as _int
 
 NAV_ROLES = frozenset({Role.LEDER, Role.MELDINGSANSVARLIG, Role.KVALITETSLEDER})
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _date(raw: str, field: str, errors: dict[str, list[str]]) -> dt.date | None:
@@ -278,10 +268,6 @@ def klage_detalj(request: HttpRequest, klage: Tjenesteklage, decision: Decision 
 
 
 # --- list and figures (no person data) ----------------------------------------------------------------
-
-
-def _ids_param(raw: str) -> list[int]:
-    return [n for part in raw.split(",")[:500] if (n := _int(part.strip())) is not None]
 
 
 def _rows_link(ids: tuple[int | str, ...] | list[int | str]) -> str:

@@ -33,6 +33,9 @@ from helhet.quality.models import (
     SjekklistePunkt,
 )
 from helhet.quality.rules import revisjon as rules
+from helhet.quality.web import errors_of as _errors
+from helhet.quality.web import ids_param as _ids_param
+from helhet.quality.web import int_or_none as _int
 
 NAV_ROLES = frozenset({Role.LEDER, Role.MELDINGSANSVARLIG, Role.KVALITETSLEDER})
 MANEDER = [
@@ -51,19 +54,6 @@ MANEDER = [
 ]
 
 
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _date(post: Any, field: str, errors: dict[str, list[str]]) -> dt.date | None:
     raw = (post.get(field) or "").strip()
     if not raw:
@@ -73,10 +63,6 @@ def _date(post: Any, field: str, errors: dict[str, list[str]]) -> dt.date | None
     except ValueError:
         errors[field] = ["Skriv en gyldig dato (åååå-mm-dd)."]
         return None
-
-
-def _ids_param(raw: str) -> list[int]:
-    return [n for part in raw.split(",")[:500] if (n := _int(part.strip())) is not None]
 
 
 def _link(name: str, ids: tuple[int | str, ...] | list[int | str]) -> str:

@@ -28,6 +28,8 @@ from helhet.quality.models import Runde, Undersokelse, UndersokelseSporsmal
 from helhet.quality.models.undersokelser import KIND_LABELS
 from helhet.quality.rules import undersokelse as rules
 from helhet.quality.rules.undersokelse import Kind
+from helhet.quality.web import errors_of as _errors
+from helhet.quality.web import int_or_none as _int
 
 #: The answer-by-link page (``public_view``: no login).
 PUBLIC_URL_NAME = "quality:undersokelse_svar"
@@ -38,19 +40,6 @@ def _private(response: HttpResponse) -> HttpResponse:
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _date(value: str | None, field: str) -> dt.date | None:

@@ -37,18 +37,13 @@ from helhet.core.models import Leverandor
 from helhet.quality import services_varsling as services
 from helhet.quality.models import VarslingSak
 from helhet.quality.models.varsling import UTFALL_CHOICES, VARSELMOTTAKER_KIND, Kanal
+from helhet.quality.web import errors_of as _errors
 
 KANAL_HJELP = {
     Kanal.INTERN.value: "Navngitte personer i virksomheten som har ansvar for å ta imot varsler.",
     Kanal.EKSTERN.value: "En uavhengig mottaker utenfor virksomheten, for eksempel et revisjonsselskap. "
     "Velg denne hvis varselet gjelder ledelsen.",
 }
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
 
 
 def _private(response: HttpResponse) -> HttpResponse:
