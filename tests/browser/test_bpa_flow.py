@@ -26,6 +26,7 @@ from helhet.bpa.models import Ordning, Timeliste, Vakt
 from helhet.cases.models import Soknad, Vedtak
 from helhet.core.models import Bydel, Enhet, Kommune, Leverandor, Role, Tjenestemottaker, User, UserKind
 from helhet.core.rules import identity, orgnr
+from helhet.quality.models import Avvik
 
 if TYPE_CHECKING:
     from conftest import Web
@@ -147,6 +148,19 @@ def test_arbeidsleder_plans_fixes_a_rest_refusal_approves_and_payroll_matches(
     expect(phone.page.locator("#gauge-year-text")).to_contain_text("7,50 av")
     phone.check("bpa-portal-timelister")
     assert Timeliste.objects.get(pk=arrangement["sheet"].pk).status == Timeliste.Status.GODKJENT
+
+    # An avvik from the portal: sent without a category first (the text stays), then sent.
+    phone.click_and_load(phone.page.get_by_role("link", name="Meld avvik", exact=True))
+    phone.page.get_by_label("Hva skjedde?").fill("Assistenten skled på isen ved inngangen")
+    phone.click_and_load(phone.page.get_by_role("button", name="Send avviket"))
+    expect(phone.page.get_by_role("link", name="Velg en kategori.")).to_be_visible()
+    expect(phone.page.get_by_label("Hva skjedde?")).to_have_value("Assistenten skled på isen ved inngangen")
+    phone.check("bpa-portal-avvik-feil")
+    phone.page.get_by_label("HMS (helse, miljø og sikkerhet)").check()
+    phone.click_and_load(phone.page.get_by_role("button", name="Send avviket"))
+    expect(phone.page.get_by_text(re.compile("Avviket er sendt til leverandøren"))).to_be_visible()
+    phone.check("bpa-portal-avvik")
+    assert Avvik.objects.get().status == Avvik.Status.REGISTRERT
     assert not phone.errors, phone.errors
 
     # The adviser's payroll export for the period holds exactly the approved hours.

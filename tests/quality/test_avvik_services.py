@@ -259,3 +259,11 @@ def test_links_to_the_plans_tiltak_and_a_procedure_and_the_outcome_is_marked_see
     services.outcome_for_reporter(world.nurse_a, Avvik.objects.get(pk=avvik.pk))
     assert services.unread_outcomes(world.nurse_a) == 0
     assert Avvik.objects.get(pk=avvik.pk).utfall_sett is not None
+
+
+def test_routing_falls_back_to_the_provider_when_the_enhet_has_no_one(world: World) -> None:
+    empty = EnhetFactory(leverandor=world.leverandor, navn="Enhet uten leder")
+    provider_leader = UserFactory(username="leder_lev")
+    RoleAssignmentFactory(user=provider_leader, rolle=Role.LEDER, leverandor=world.leverandor)
+    avvik = submitted(world, enhet_id=empty.pk)
+    assert avvik.meldingsansvarlig == provider_leader

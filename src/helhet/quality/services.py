@@ -210,13 +210,17 @@ def _active(qs: QuerySet[RoleAssignment], day: dt.date) -> QuerySet[RoleAssignme
 
 
 def route(enhet: Enhet, at: dt.datetime | None = None) -> User:
-    """The meldingsansvarlig at the enhet now, else its leder; refuses when there is neither."""
+    """The meldingsansvarlig at the enhet now, else its leder, else the same at the provider; refuses when
+    there is none."""
     day = timezone.localdate(at) if at else timezone.localdate()
-    base = _active(RoleAssignment.objects.filter(enhet=enhet, user__is_active=True), day)
-    for rolle in (Role.MELDINGSANSVARLIG, Role.LEDER):
-        found = base.filter(rolle=rolle).select_related("user").order_by("gyldig_fra", "pk").first()
-        if found is not None:
-            return found.user
+    # At the enhet first; then placed at the whole provider (who handles all its enheter, see
+    # handled_enhet_ids), e.g. a BPA provider whose adviser and leader work across its enheter.
+    for place in (Q(enhet=enhet), Q(leverandor_id=enhet.leverandor_id, enhet__isnull=True, team__isnull=True)):
+        base = _active(RoleAssignment.objects.filter(place, user__is_active=True), day)
+        for rolle in (Role.MELDINGSANSVARLIG, Role.LEDER):
+            found = base.filter(rolle=rolle).select_related("user").order_by("gyldig_fra", "pk").first()
+            if found is not None:
+                return found.user
     raise ValidationError(
         {
             "enhet": f"{enhet.navn} har ingen meldingsansvarlig eller leder som kan ta imot avviket. "
