@@ -25,7 +25,6 @@ sentence are exactly what the handler's form would have produced.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import random
 import uuid
 from collections.abc import Sequence
@@ -35,11 +34,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from helhet.core.models import Enhet, Role, RoleAssignment, TjenestemottakerTeam, User
+from helhet.quality import (
+    demo_dokumenter,
+    demo_klager,
+    demo_revisjon,
+    demo_ros,
+    demo_undersokelser,
+    demo_varsling,
+)
 from helhet.quality.models import Avvik, AvvikKategori, AvvikTiltak
 from helhet.quality.rules import risiko
-
-#: The areas with a demo of their own, in build order (``helhet.quality.demo_<area>.build_demo``).
-AREAS = ("dokumenter", "klager", "revisjon", "ros", "undersokelser", "varsling")
 
 #: Avvik per enhet per month on average, by category code (the provider's mix: medication most often).
 MONTHLY_RATE: dict[str, float] = {
@@ -377,17 +381,15 @@ def build_demo_avvik(rng: random.Random, today: dt.date) -> dict[str, int]:
 def build_demo_quality(rng: random.Random, *, today: dt.date, seed: int = 1) -> dict[str, int]:
     """Add the quality system's year to the demo world; return row counts by label."""
     counts = build_demo_avvik(rng, today)
-    for area in AREAS:
-        name = f"helhet.quality.demo_{area}"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        build = getattr(module, "build_demo", None)
-        if build is not None:
-            counts.update(build(random.Random(f"helhet-demo-kvalitet-{area}:{seed}"), today))
+    for area, module in (
+        ("dokumenter", demo_dokumenter),
+        ("klager", demo_klager),
+        ("revisjon", demo_revisjon),
+        ("ros", demo_ros),
+        ("undersokelser", demo_undersokelser),
+        ("varsling", demo_varsling),
+    ):
+        counts.update(module.build_demo(random.Random(f"helhet-demo-kvalitet-{area}:{seed}"), today))
     _seeded_login_keys(seed)
     return counts
 
@@ -398,7 +400,6 @@ def _seeded_login_keys(seed: int) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from helhet.core.demo import OTP_DEVICE_NAME, totp_key
-    from helhet.quality import demo_varsling
 
     for username, *_ in demo_varsling.demo_logins():
         TOTPDevice.objects.filter(user__username=username, name=OTP_DEVICE_NAME).update(key=totp_key(seed, username))

@@ -8,7 +8,6 @@ audited by the services. Plain POST forms, no JavaScript needed.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -24,21 +23,10 @@ from helhet.core.models import RoleAssignment, User
 from helhet.quality import services_ros as services
 from helhet.quality.models import RosAnalyse, RosFare, RosTiltak
 from helhet.quality.rules import risiko
+from helhet.quality.web import date_or_error as _date
+from helhet.quality.web import denied as _denied
 from helhet.quality.web import errors_of as _errors
 from helhet.quality.web import int_or_none as _int
-
-
-def _date(value: str | None, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationError({field: "Skriv datoen som en dato, for eksempel 2026-03-01."}) from exc
-
-
-def _denied(request: HttpRequest) -> HttpResponse:
-    return render(request, "quality/ingen_tilgang.html", status=403)
 
 
 @no_person_data

@@ -28,6 +28,8 @@ from helhet.quality.models import Runde, Undersokelse, UndersokelseSporsmal
 from helhet.quality.models.undersokelser import KIND_LABELS
 from helhet.quality.rules import undersokelse as rules
 from helhet.quality.rules.undersokelse import Kind
+from helhet.quality.web import date_or_error as _date
+from helhet.quality.web import denied as _denied
 from helhet.quality.web import errors_of as _errors
 from helhet.quality.web import int_or_none as _int
 
@@ -40,19 +42,6 @@ def _private(response: HttpResponse) -> HttpResponse:
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
-
-
-def _date(value: str | None, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationError({field: "Skriv datoen som en dato, for eksempel 2026-03-01."}) from exc
-
-
-def _denied(request: HttpRequest) -> HttpResponse:
-    return render(request, "quality/ingen_tilgang.html", status=403)
 
 
 def _num(value: float, decimals: int = 1) -> str:

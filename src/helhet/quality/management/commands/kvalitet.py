@@ -26,7 +26,6 @@ deletion date has passed, an anonymous tally stays) and drops idle rate-limit ro
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from typing import Any, NoReturn
 
@@ -34,13 +33,19 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from helhet.core.models import Enhet
-from helhet.quality import services
+from helhet.quality import (
+    services,
+    services_dokumenter,
+    services_klager,
+    services_revisjon,
+    services_ros,
+    services_undersokelser,
+    services_varsling,
+)
 from helhet.quality.models import Avvik, AvvikKategori, AvvikTiltak
 from helhet.quality.rules import avvik_tall
 
 EXIT_BAD_INPUT = 2
-#: The areas whose ``services_<area>.nokkeltall(fra, til, enhet)`` adds lines, in print order.
-AREAS = ("klager", "dokumenter", "revisjon", "varsling", "ros", "undersokelser")
 
 
 def parse_date(text: str) -> dt.date:
@@ -55,18 +60,15 @@ def parse_date(text: str) -> dt.date:
 
 
 def area_figures() -> list[Callable[[dt.date, dt.date, Enhet | None], list[tuple[str, str, str]]]]:
-    found = []
-    for area in AREAS:
-        name = f"helhet.quality.services_{area}"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        if callable(func := getattr(module, "nokkeltall", None)):
-            found.append(func)
-    return found
+    """Each area's ``nokkeltall(fra, til, enhet)``, in print order."""
+    return [
+        services_klager.nokkeltall,
+        services_dokumenter.nokkeltall,
+        services_revisjon.nokkeltall,
+        services_varsling.nokkeltall,
+        services_ros.nokkeltall,
+        services_undersokelser.nokkeltall,
+    ]
 
 
 def avvik_lines(fra: dt.date, til: dt.date, enhet: Enhet | None) -> list[tuple[str, str, str]]:
@@ -101,8 +103,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "slett-varsler":
-            from helhet.quality import services_varsling
-
             self.stdout.write(f"varsler_slettet: {services_varsling.delete_due(timezone.localdate())} stk")
             self.stdout.write(f"sperrer_ryddet: {services_varsling.prune_rate_state()} stk")
             return
