@@ -229,7 +229,7 @@ class _AvvikBuilder:
             person_id = rng.choice(unit.person_ids)
         age = (self.today - timezone.localdate(registered)).days
         # When handling started: most within days; some late (leave, holidays); the newest not yet.
-        if rng.random() < 0.07:
+        if rng.random() < 0.1:
             start_after = rng.randint(15, 40)
         else:
             start_after = rng.choices((0, 1, 2, 3, 5, 8, 12), weights=(3, 5, 4, 3, 2, 1, 1))[0]
