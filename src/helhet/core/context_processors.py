@@ -37,11 +37,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if getattr(user, "kind", "ansatt") != "ansatt":  # portal users: the portal has its own menu
         return {"nav_items": [], "user_roles": []}
     roles = user.roles()
-    items = [
-        NavItem(entry.label, reverse(entry.url_name), entry.url_name, entry.count(user) if entry.count else 0)
-        for entry in nav_items()
-        if (not entry.roles or roles & entry.roles) and (entry.visible is None or entry.visible(user))
-    ]
+    items = []
+    for entry in nav_items():
+        if entry.roles and not roles & entry.roles:
+            continue
+        if entry.visible is not None and not entry.visible(user):
+            continue
+        count = entry.count(user) if entry.count else 0
+        if entry.only_when_counted and not count:
+            continue
+        items.append(NavItem(entry.label, reverse(entry.url_name), entry.url_name, count))
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
     return {
         "nav_items": items,

@@ -29,6 +29,8 @@ class NavEntry:
     count: Callable[[Any], int] | None = None
     #: Shown only when this says so for the user (for menus that follow a named relationship, not a role).
     visible: Callable[[Any], bool] | None = None
+    #: Shown only when ``count`` is above 0 (an entry that matters only when something waits there).
+    only_when_counted: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,9 @@ def register_nav_item(
     order: int = 50,
     count: Callable[[Any], int] | None = None,
     visible: Callable[[Any], bool] | None = None,
+    only_when_counted: bool = False,
 ) -> None:
-    _NAV[url_name] = NavEntry(label, url_name, roles, order, count, visible)
+    _NAV[url_name] = NavEntry(label, url_name, roles, order, count, visible, only_when_counted)
 
 
 def nav_items() -> list[NavEntry]:

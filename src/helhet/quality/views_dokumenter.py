@@ -305,6 +305,6 @@ def register() -> None:
         frozenset(),
         order=83,
         count=services.must_read_count,
-        visible=lambda user: services.must_read_count(user) > 0,
+        only_when_counted=True,
     )
     register_nav_item("Rutiner", "quality:dokument_liste", frozenset(), order=84)

@@ -122,6 +122,6 @@ def register() -> None:
         frozenset(),
         order=86,
         count=own_open_measures,
-        visible=lambda user: own_open_measures(user) > 0,
+        only_when_counted=True,
     )
     register_nav_item("Undersøkelser", "quality:undersokelse_liste", frozenset(), order=87, visible=_has_open_survey)
