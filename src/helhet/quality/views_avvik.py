@@ -27,17 +27,17 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from helhet.care.models import Besok
-from helhet.core import audit
-from helhet.core.access import Action, Decision, check
+from helhet.core.access import Decision
 from helhet.core.extensions import register_nav_item
-from helhet.core.guards import GUARD_ATTR, GuardKind, acting_user, no_person_data, refused
-from helhet.core.models import AuditAction, Enhet, Role, RoleAssignment, User
+from helhet.core.guards import GUARD_ATTR, GuardKind, acting_user, no_person_data
+from helhet.core.models import Enhet, Role, RoleAssignment, User
 from helhet.quality import services, services_dokumenter, services_revisjon
 from helhet.quality.models import Avvik, AvvikKategori, AvvikTiltak, Revisjon
 from helhet.quality.rules import avvik_tall, risiko
 from helhet.quality.web import errors_of as _errors
 from helhet.quality.web import ids_param as _ids_param
 from helhet.quality.web import int_or_none as _int
+from helhet.quality.web import open_record
 
 NAV_ROLES = frozenset({Role.LEDER, Role.MELDINGSANSVARLIG, Role.KVALITETSLEDER})
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -61,32 +61,17 @@ def avvik_view(view: AvvikViewFunc) -> Callable[..., HttpResponse]:
             ),
             pk=avvik_id,
         )
-        person = services.linked_person(avvik)
-        if not services.may_see(user, avvik):
-            if person is not None:
-                audit.record(
-                    user=user,
-                    action=AuditAction.REFUSED,
-                    person=person,
-                    obj=avvik,
-                    details={"handling": "se_avvik", "avslag": "ikke_melder_eller_behandler"},
-                )
-            return render(request, "quality/ingen_tilgang.html", status=403)
-        decision = None
-        if person is not None:
-            decision = check(user, Action.VIEW, person)
-            if not decision.allowed:
-                return refused(request, person, decision)
-            if request.method in ("GET", "HEAD"):
-                audit.record(
-                    user=user,
-                    action=AuditAction.READ,
-                    person=person,
-                    obj=avvik,
-                    decision=decision,
-                    details={"visning": view.__name__},
-                )
-        return view(request, avvik, decision)
+        opened = open_record(
+            request,
+            avvik,
+            services.linked_person(avvik),
+            may_see=services.may_see(user, avvik),
+            refusal_details={"handling": "se_avvik", "avslag": "ikke_melder_eller_behandler"},
+            view_name=view.__name__,
+        )
+        if opened.refusal is not None:
+            return opened.refusal
+        return view(request, avvik, opened.decision)
 
     setattr(wrapped, GUARD_ATTR, GuardKind.PERSON)
     return wrapped

@@ -26,11 +26,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from helhet.core import audit
 from helhet.core.access import Action, Decision, check
 from helhet.core.extensions import register_person_panel
 from helhet.core.guards import GUARD_ATTR, GuardKind, acting_user, no_person_data, refused
-from helhet.core.models import AuditAction, Role, Tjenestemottaker
+from helhet.core.models import Role, Tjenestemottaker
 from helhet.quality import services_klager as services
 from helhet.quality.models import Tjenesteklage
 from helhet.quality.rules import klager as rules
@@ -38,6 +37,7 @@ from helhet.quality.rules.avvik_tall import Period
 from helhet.quality.web import errors_of as _errors
 from helhet.quality.web import ids_param as _ids_param
 from helhet.quality.web import int_or_none as _int
+from helhet.quality.web import open_record
 
 NAV_ROLES = frozenset({Role.LEDER, Role.MELDINGSANSVARLIG, Role.KVALITETSLEDER})
 
@@ -68,32 +68,20 @@ def klage_view(view: KlageViewFunc) -> Callable[..., HttpResponse]:
             Tjenesteklage.objects.select_related("enhet", "registrert_av", "behandler", "tjenestemottaker"),
             pk=tjenesteklage_id,
         )
-        person = klage.tjenestemottaker
-        if not services.may_see(user, klage):
-            if person is not None:
-                audit.record(
-                    user=user,
-                    action=AuditAction.REFUSED,
-                    person=person,
-                    obj=klage,
-                    details={"handling": "se_klage", "avslag": "ikke_registrert_av_eller_behandler"},
-                )
-            return render(request, "quality/klage_ingen_tilgang.html", status=403)
-        decision = None
-        if person is not None:
-            decision = check(user, Action.VIEW, person)
-            if not decision.allowed:
-                return refused(request, person, decision)
-        if request.method in ("GET", "HEAD"):
-            audit.record(
-                user=user,
-                action=AuditAction.READ,
-                person=person,
-                obj=klage,
-                decision=decision,
-                details={"visning": view.__name__, "omrade": "klage"},
-            )
-        return view(request, klage, decision)
+        opened = open_record(
+            request,
+            klage,
+            klage.tjenestemottaker,
+            may_see=services.may_see(user, klage),
+            refusal_details={"handling": "se_klage", "avslag": "ikke_registrert_av_eller_behandler"},
+            view_name=view.__name__,
+            no_access_template="quality/klage_ingen_tilgang.html",
+            audit_read_without_person=True,
+            read_details={"omrade": "klage"},
+        )
+        if opened.refusal is not None:
+            return opened.refusal
+        return view(request, klage, opened.decision)
 
     setattr(wrapped, GUARD_ATTR, GuardKind.PERSON)
     return wrapped
