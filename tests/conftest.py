@@ -41,6 +41,24 @@ def _tasks_run_at_once(settings: Settings) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (the browser tests) empty every table afterwards, including the reference data
+    that data migrations load (the avvik categories); put it back before each such test, as a fresh
+    database would have it, so the outcome does not depend on which test ran first."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from helhet.quality.models import AvvikKategori
+
+    data = import_module("helhet.quality.migrations.0002_avvikkategori_data")
+    for kode, navn, rekkefolge in data.KATEGORIER:
+        AvvikKategori.objects.update_or_create(kode=kode, defaults={"navn": navn, "rekkefolge": rekkefolge})
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
