@@ -50,7 +50,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from helhet.core import audit
-from helhet.core.models import AuditAction, Enhet, Leverandor, User
+from helhet.core.models import AuditAction, Enhet, Leverandor, Role, User, UserKind
 from helhet.quality.models import VarslingForsok, VarslingMelding, VarslingMottaker, VarslingNotat, VarslingSak
 from helhet.quality.models.varsling import Kanal
 from helhet.quality.rules import varsling as rules
@@ -590,3 +590,133 @@ def nokkeltall(fra: dt.date, til: dt.date, enhet: Enhet | None) -> list[tuple[st
         qs = qs.filter(leverandor_id=enhet.leverandor_id)
     rows = [SakRad(m, k, a) for m, k, a in qs.values_list("mottatt", "kvittert", "avsluttet")]
     return tall(rows, fra, til, _today())
+
+
+# --- naming the recipients ----------------------------------------------------------------------------
+
+#: Who names a provider's recipients: its kvalitetsleder or a leder placed at the whole provider.
+RECIPIENT_ADMIN_ROLES = frozenset({Role.KVALITETSLEDER, Role.LEDER})
+
+
+def managed_leverandorer(user: User) -> list[Leverandor]:
+    """The providers whose recipients the user names (a kvalitetsleder placed nowhere: all)."""
+    ids: set[int] = set()
+    for a in user.active_assignments():
+        if a.rolle not in RECIPIENT_ADMIN_ROLES:
+            continue
+        if a.leverandor_id:
+            ids.add(a.leverandor_id)
+        elif a.rolle == Role.KVALITETSLEDER and not (a.enhet_id or a.team_id or a.bydel_id):
+            return list(Leverandor.objects.order_by("navn"))
+    return list(Leverandor.objects.filter(pk__in=ids).order_by("navn"))
+
+
+def may_manage_recipients(user: User, leverandor: Leverandor) -> bool:
+    return any(lev.pk == leverandor.pk for lev in managed_leverandorer(user))
+
+
+def recipient_candidates(leverandor: Leverandor, kanal: str) -> QuerySet[User]:
+    """Internal: active staff working at the provider. External: active users of the external kind."""
+    if kanal == Kanal.EKSTERN:
+        return User.objects.filter(kind=UserKind.VARSELMOTTAKER, is_active=True).order_by("last_name", "first_name")
+    day = timezone.localdate()
+    active = Q(role_assignments__gyldig_fra__lte=day) & (
+        Q(role_assignments__gyldig_til__isnull=True) | Q(role_assignments__gyldig_til__gte=day)
+    )
+    here = (
+        Q(role_assignments__leverandor=leverandor)
+        | Q(role_assignments__enhet__leverandor=leverandor)
+        | Q(role_assignments__team__enhet__leverandor=leverandor)
+    )
+    return (
+        User.objects.filter(active & here, kind=UserKind.STAFF, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def _require_admin(user: User, leverandor: Leverandor) -> None:
+    if not may_manage_recipients(user, leverandor):
+        raise ValidationError("Bare kvalitetsleder eller leder for virksomheten kan navngi mottakere for varsler.")
+
+
+def _record_recipient(user: User, action: str, mottaker: VarslingMottaker, handling: str) -> None:
+    audit.record(
+        user=user,
+        action=action,
+        obj=mottaker,
+        details={"handling": handling, "kanal": mottaker.kanal, "mottaker": mottaker.user_id},
+    )
+
+
+@transaction.atomic
+def add_recipient(
+    user: User, leverandor: Leverandor, recipient: User | None, kanal: str, organisasjon: str = ""
+) -> VarslingMottaker:
+    """Name a recipient (or take an earlier one back). Audited: the recipients see who changed the list."""
+    _require_admin(user, leverandor)
+    errors: dict[str, str] = {}
+    if kanal not in Kanal.values:
+        errors["kanal"] = "Velg intern eller ekstern mottaker."
+    if recipient is None:
+        errors["mottaker"] = "Velg hvem som skal ta imot varsler."
+    elif kanal in Kanal.values and not recipient_candidates(leverandor, kanal).filter(pk=recipient.pk).exists():
+        errors["mottaker"] = (
+            "En ekstern mottaker må ha en egen innlogging som ekstern varslingsmottaker."
+            if kanal == Kanal.EKSTERN
+            else "En intern mottaker må være en aktiv ansatt i virksomheten."
+        )
+    organisasjon = organisasjon.strip()
+    if kanal == Kanal.EKSTERN and not organisasjon:
+        errors["organisasjon"] = "Skriv hvilken organisasjon den eksterne mottakeren hører til."
+    if errors:
+        raise ValidationError(errors)
+    assert recipient is not None
+    mottaker, created = VarslingMottaker.objects.get_or_create(
+        leverandor=leverandor, user=recipient, kanal=kanal, defaults={"organisasjon": organisasjon}
+    )
+    if not created:
+        if mottaker.aktiv:
+            raise ValidationError({"mottaker": f"{recipient.get_full_name()} er allerede mottaker i denne kanalen."})
+        mottaker.aktiv = True
+        mottaker.organisasjon = organisasjon or mottaker.organisasjon
+        mottaker.save(update_fields=["aktiv", "organisasjon"])
+    _record_recipient(user, AuditAction.CREATE if created else AuditAction.UPDATE, mottaker, "mottaker_lagt_til")
+    return mottaker
+
+
+@transaction.atomic
+def remove_recipient(user: User, mottaker: VarslingMottaker) -> None:
+    """Stop a recipient; refused when open cases in the channel would be left with no one to handle them."""
+    _require_admin(user, mottaker.leverandor)
+    mottaker = VarslingMottaker.objects.select_for_update().get(pk=mottaker.pk)
+    others = (
+        VarslingMottaker.objects.filter(leverandor=mottaker.leverandor, kanal=mottaker.kanal, aktiv=True)
+        .exclude(pk=mottaker.pk)
+        .exists()
+    )
+    open_cases = (
+        VarslingSak.objects.filter(leverandor=mottaker.leverandor, kanal=mottaker.kanal, slettet__isnull=True)
+        .exclude(status=VarslingSak.Status.AVSLUTTET)
+        .exists()
+    )
+    if open_cases and not others:
+        raise ValidationError(
+            "Det finnes åpne varslingssaker i denne kanalen. Navngi en ny mottaker før denne fjernes, "
+            "så ingen sak står uten mottaker."
+        )
+    mottaker.aktiv = False
+    mottaker.save(update_fields=["aktiv"])
+    _record_recipient(user, AuditAction.UPDATE, mottaker, "mottaker_fjernet")
+
+
+def recipient_changes(leverandor: Leverandor, limit: int = 20) -> list[Any]:
+    """The latest changes of the provider's recipient list (who changed what, when), for transparency."""
+    from helhet.core.models import AuditEvent
+
+    ids = list(VarslingMottaker.objects.filter(leverandor=leverandor).values_list("pk", flat=True))
+    return list(
+        AuditEvent.objects.filter(record_type="quality.VarslingMottaker", record_id__in=[str(i) for i in ids]).order_by(
+            "-pk"
+        )[:limit]
+    )

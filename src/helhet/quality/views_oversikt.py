@@ -65,6 +65,7 @@ def oversikt(request: HttpRequest) -> HttpResponse:
         "own_measures": own_open_measures(user),
         "may_survey": services_undersokelser.may_manage_any(user),
         "is_recipient": services_varsling.is_recipient(user),
+        "may_name_recipients": bool(services_varsling.managed_leverandorer(user)),
     }
     return render(request, "quality/oversikt.html", context)
 

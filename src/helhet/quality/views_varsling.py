@@ -35,9 +35,10 @@ from helhet.core.extensions import register_nav_item
 from helhet.core.guards import acting_user, no_person_data, portal_view, public_view
 from helhet.core.models import Leverandor
 from helhet.quality import services_varsling as services
-from helhet.quality.models import VarslingSak
+from helhet.quality.models import VarslingMottaker, VarslingSak
 from helhet.quality.models.varsling import UTFALL_CHOICES, VARSELMOTTAKER_KIND, Kanal
 from helhet.quality.web import errors_of as _errors
+from helhet.quality.web import int_or_none as _int
 
 KANAL_HJELP = {
     Kanal.INTERN.value: "Navngitte personer i virksomheten som har ansvar for å ta imot varsler.",
@@ -243,6 +244,63 @@ FILTERS = [
 ]
 
 
+@no_person_data
+def varsling_mottakere(request: HttpRequest) -> HttpResponse:
+    """«Mottakere for varsler»: the kvalitetsleder (or a leder for the whole provider) names who receives.
+
+    Every change is audited and listed on the page, so the recipients (and anyone who may manage the list)
+    see who changed it; naming oneself is possible but visible. No case content is shown here.
+    """
+    user = acting_user(request)
+    managed = services.managed_leverandorer(user)
+    if not managed:
+        return render(request, "quality/varsling_ingen_tilgang.html", status=403)
+    wanted = request.POST.get("leverandor") or request.GET.get("leverandor", "")
+    leverandor = next((lev for lev in managed if str(lev.pk) == wanted), managed[0])
+    errors: dict[str, list[str]] = {}
+    posted: dict[str, str] = {}
+    if request.method == "POST":
+        handling = request.POST.get("handling", "")
+        try:
+            if handling == "legg_til":
+                posted = {k: request.POST.get(k, "") for k in ("kanal", "mottaker", "organisasjon")}
+                kanal = posted["kanal"]
+                recipient = (
+                    services.recipient_candidates(leverandor, kanal).filter(pk=_int(posted["mottaker"]) or 0).first()
+                    if kanal in Kanal.values
+                    else None
+                )
+                if recipient is None and posted["mottaker"] and kanal in Kanal.values:
+                    raise ValidationError({"mottaker": "Den valgte personen kan ikke være mottaker i denne kanalen."})
+                services.add_recipient(user, leverandor, recipient, kanal, posted["organisasjon"][:200])
+                messages.success(request, "Mottakeren er lagt til.")
+            elif handling == "fjern":
+                mottaker = get_object_or_404(
+                    VarslingMottaker, pk=_int(request.POST.get("mottaker_id")) or 0, leverandor=leverandor
+                )
+                services.remove_recipient(user, mottaker)
+                messages.success(request, "Mottakeren tar ikke lenger imot varsler.")
+            else:
+                raise ValidationError("Ukjent handling.")
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            return redirect(f"{reverse('quality:varsling_mottakere')}?leverandor={leverandor.pk}")
+    context = {
+        "leverandor": leverandor,
+        "managed": managed,
+        "mottakere": VarslingMottaker.objects.filter(leverandor=leverandor)
+        .select_related("user")
+        .order_by("-aktiv", "kanal", "user__last_name"),
+        "interne": services.recipient_candidates(leverandor, Kanal.INTERN),
+        "eksterne": services.recipient_candidates(leverandor, Kanal.EKSTERN),
+        "endringer": services.recipient_changes(leverandor),
+        "errors": errors,
+        "posted": posted,
+    }
+    return render(request, "quality/varsling_mottakere.html", context, status=400 if errors else 200)
+
+
 @portal_view
 def varsling_mottak(request: HttpRequest) -> HttpResponse:
     """«Varsling»: the cases the user is a named recipient of (nothing for anyone else). Audited."""
@@ -327,6 +385,7 @@ urlpatterns = [
     path("varsling/mine/", varsling_mine, name="varsling_mine"),
     path("varsling/mine/<int:sak_id>/", varsling_min_sak, name="varsling_min_sak"),
     path("varsling/mottak/", varsling_mottak, name="varsling_mottak"),
+    path("varsling/mottakere/", varsling_mottakere, name="varsling_mottakere"),
     path("varsling/mottak/<int:sak_id>/", varsling_sak, name="varsling_sak"),
 ]
 
