@@ -23,6 +23,7 @@ from helhet.core.guards import acting_user, no_person_data
 from helhet.core.models import Role, User
 from helhet.quality import services, services_dokumenter, services_undersokelser, services_varsling, views_klager
 from helhet.quality.models import Avvik, AvvikTiltak, KorrigerendeTiltak
+from helhet.quality.web import int_or_none
 
 NAV_ROLES = frozenset({Role.LEDER, Role.MELDINGSANSVARLIG, Role.KVALITETSLEDER})
 
@@ -76,7 +77,7 @@ def mine_tiltak(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     if request.method == "POST":
         measure = get_object_or_404(
-            AvvikTiltak.objects.select_related("avvik"), pk=services_int(request.POST.get("tiltak")), ansvarlig=user
+            AvvikTiltak.objects.select_related("avvik"), pk=int_or_none(request.POST.get("tiltak")) or 0, ansvarlig=user
         )
         try:
             services.complete_measure(user, measure)
@@ -92,13 +93,6 @@ def mine_tiltak(request: HttpRequest) -> HttpResponse:
         "quality/mine_tiltak.html",
         {"rows": rows, "audit_open": audit_open, "today": timezone.localdate()},
     )
-
-
-def services_int(raw: str | None) -> int:
-    try:
-        return int(raw or 0)
-    except ValueError:
-        return 0
 
 
 urlpatterns = [
